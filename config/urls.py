@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from visitflow.api.api import api
+
+urlpatterns = [
+    path("", include("visitflow.core.urls")),
+    path("accounts/", include("visitflow.accounts.urls")),
+    path("customers/", include("visitflow.customers.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "visitflow.core.views.error_403"
+handler404 = "visitflow.core.views.error_404"
+handler500 = "visitflow.core.views.error_500"

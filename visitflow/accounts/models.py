@@ -1,0 +1,77 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from visitflow.core.models import BaseModel
+from visitflow.core.validators import format_phone, validate_phone
+
+
+class Role(models.TextChoices):
+    SALES = "sales", _("Salesperson")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    DIRECTOR = "director", _("Director")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    RECEPTION = "reception", _("Reception / dispatch")
+    DRIVER = "driver", _("Driver")
+    FINANCE = "finance", _("Finance")
+    ADMIN = "admin", _("Administrator")
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+class Team(BaseModel):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. `role` is the job they do; their group carries the permissions."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    mobile = models.CharField(
+        _("mobile phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.SALES, db_index=True
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def mobile_display(self) -> str:
+        return format_phone(self.mobile)

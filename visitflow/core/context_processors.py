@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from visitflow.accounts.roles import is_admin
+from visitflow.customers.permissions import can_list_customers
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+    icon: str
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The navigation a person's role gives them; nothing they could not open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [NavItem(_("Home"), reverse("core:home"), "home", "house")]
+    if can_list_customers(user):
+        items.append(NavItem(_("Customers"), reverse("customers:list"), "customers", "building"))
+    if is_admin(user):
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin", "gear"))
+    match = getattr(request, "resolver_match", None)
+    current = match.namespace if match else ""
+    return {"nav_items": items, "nav_current": current}

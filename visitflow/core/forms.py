@@ -1,0 +1,15 @@
+from django import forms
+
+from visitflow.core.exceptions import ApplicationError
+
+
+def apply_application_error(form: forms.BaseForm, exc: ApplicationError) -> None:
+    """Show a service's error on the form: next to its field when it names one."""
+    placed = False
+    for field, messages in exc.field_errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)

@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from visitflow.accounts.models import User
+from visitflow.core.validators import normalize_phone
+from visitflow.customers.models import Contact, Customer
+from visitflow.customers.permissions import can_choose_owner
+from visitflow.customers.selectors import level_choices, owner_choices_for_user
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj)
+
+
+class CustomerForm(forms.ModelForm):
+    """Register or edit a customer. A close name match asks for confirmation (查重)."""
+
+    confirm_similar = forms.BooleanField(
+        label=_("Yes, this is a different company"), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "short_name",
+            "level",
+            "owner",
+            "industry",
+            "region",
+            "city",
+            "address",
+            "source",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["level"].queryset = level_choices()
+        self.fields["level"].empty_label = None
+        if can_choose_owner(user):
+            self.fields["owner"] = OwnerChoiceField(
+                label=_("Owner"), queryset=owner_choices_for_user(user)
+            )
+            if not self.instance.pk:
+                self.fields["owner"].initial = user.pk
+        else:
+            del self.fields["owner"]
+        self.fields["name"].widget.attrs.update({"autocomplete": "off", "maxlength": 200})
+        self.similar: list[Customer] = []
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    sort = forms.CharField(required=False, max_length=20)
+    archived = forms.BooleanField(label=_("Archived"), required=False)
+
+    def __init__(
+        self, *args: object, levels: list[tuple[str, str]], owners: list[tuple[int, str]],
+        cities: list[str], **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("All levels")), *levels]
+        self.fields["owner"].choices = [("", _("All owners")), *owners]
+        self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "gender",
+            "title",
+            "mobile",
+            "email",
+            "wechat_id",
+            "features",
+            "diet",
+            "drinking",
+            "other_preferences",
+            "is_primary",
+        ]
+
+    def clean_mobile(self) -> str:
+        return normalize_phone(self.cleaned_data.get("mobile", ""))
