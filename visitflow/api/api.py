@@ -1,3 +1,19 @@
+"""The REST API at /api/ (docs at /api/docs, schema at /api/openapi.json)."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="VisitFlow API", version="1.0", urls_namespace="api")
+from visitflow.api.auth import bearer_auth, session_auth
+from visitflow.api.customers.router import router as customers_router
+from visitflow.api.errors import register_exception_handlers
+from visitflow.api.tokens.router import router as tokens_router
+
+api = NinjaAPI(
+    title="VisitFlow API",
+    version="1.0",
+    urls_namespace="api",
+    # The token first: a request that carries one is judged by it alone.
+    auth=[bearer_auth, session_auth],
+)
+register_exception_handlers(api)
+api.add_router("/", tokens_router)
+api.add_router("/", customers_router)

@@ -13,3 +13,15 @@ def apply_application_error(form: forms.BaseForm, exc: ApplicationError) -> None
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm whose save goes through a service.
+
+    Uniqueness and database constraints are checked by the service (which knows, for
+    instance, that a new primary contact replaces the old one, and puts a duplicate
+    name's message on the name field); the form checks only the fields themselves.
+    """
+
+    def validate_unique(self) -> None:
+        return None

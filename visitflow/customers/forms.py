@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import User
+from visitflow.core.forms import ServiceModelForm
 from visitflow.core.validators import normalize_phone
 from visitflow.customers.models import Contact, Customer
 from visitflow.customers.permissions import can_choose_owner
@@ -13,7 +14,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(ServiceModelForm):
     """Register or edit a customer. A close name match asks for confirmation (查重)."""
 
     confirm_similar = forms.BooleanField(
@@ -69,9 +70,11 @@ class CustomerFilterForm(forms.Form):
         self.fields["level"].choices = [("", _("All levels")), *levels]
         self.fields["owner"].choices = [("", _("All owners")), *owners]
         self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
+        for name in ("level", "owner", "city"):
+            self.fields[name].widget.attrs["class"] = "form-select"
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ServiceModelForm):
     class Meta:
         model = Contact
         fields = [

@@ -65,7 +65,11 @@ class Customer(BaseModel):
         verbose_name_plural = _("customers")
         ordering = ["-updated", "-id"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="customer_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="customer_name_unique_ci",
+                violation_error_message=_("A customer with this name already exists."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(is_active=True) | models.Q(archived_at__isnull=False),
                 name="customer_archived_has_date",
@@ -126,6 +130,7 @@ class Contact(BaseModel):
                 fields=["customer"],
                 condition=models.Q(is_primary=True),
                 name="contact_one_primary_per_customer",
+                violation_error_message=_("A customer has only one primary contact."),
             )
         ]
         indexes = [models.Index(fields=["name"], name="contact_name_idx")]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -206,8 +207,8 @@ def contact_create(*, actor: User, customer: Customer, **fields: Any) -> Contact
             setattr(contact, field, value.strip() if isinstance(value, str) else value)
     if not customer.contacts.exists():
         contact.is_primary = True
-    _clean_contact(contact)
     _make_only_primary(contact)
+    _clean_contact(contact)
     contact.save()
     log_activity(
         actor=actor,
@@ -227,11 +228,11 @@ def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Co
     for field, value in data.items():
         if field in CONTACT_FIELDS:
             setattr(contact, field, value.strip() if isinstance(value, str) else value)
+    _make_only_primary(contact)
     _clean_contact(contact)
     changes = diff_snapshots(before, snapshot(contact, CONTACT_FIELDS))
     if not changes:
         return contact
-    _make_only_primary(contact)
     contact.save()
     log_activity(
         actor=actor,

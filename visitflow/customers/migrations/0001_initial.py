@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'contacts',
                 'ordering': ['-is_primary', 'name', 'id'],
                 'indexes': [models.Index(fields=['name'], name='contact_name_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('customer',), name='contact_one_primary_per_customer')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('customer',), name='contact_one_primary_per_customer', violation_error_message='A customer has only one primary contact.')],
             },
         ),
         migrations.AddIndex(
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='customer',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='customer_name_unique_ci'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='customer_name_unique_ci', violation_error_message='A customer with this name already exists.'),
         ),
         migrations.AddConstraint(
             model_name='customer',

@@ -1,0 +1,21 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class TokenIn(Schema):
+    name: str = Field(..., max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created: datetime
+    last_used: datetime | None
+    revoked_at: datetime | None
+    is_active: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(..., description="The token itself. Shown this once; store it now.")
