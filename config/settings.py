@@ -232,5 +232,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Failed log-ins are warnings and stay visible; successful ones are not news.
+        "axes": {"level": "WARNING"},
     },
 }

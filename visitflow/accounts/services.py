@@ -1,6 +1,7 @@
 """Writes to people and teams."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -46,12 +47,16 @@ def user_create(
     language: str = Language.ZH_HANS,
     actor: User | None = None,
 ) -> User:
+    try:
+        mobile = normalize_phone(mobile)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], field_errors={"mobile": exc.messages}) from exc
     user = User(
         username=username,
         display_name=display_name,
         role=role,
         team=team,
-        mobile=normalize_phone(mobile) if mobile else "",
+        mobile=mobile,
         email=email,
         language=language,
         is_staff=role == Role.ADMIN,

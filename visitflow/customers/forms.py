@@ -43,8 +43,9 @@ class CustomerForm(ServiceModelForm):
         self.fields["level"].queryset = level_choices()
         self.fields["level"].empty_label = None
         if can_choose_owner(user):
+            # Left empty: the customer stays with its owner (or, when new, goes to you).
             self.fields["owner"] = OwnerChoiceField(
-                label=_("Owner"), queryset=owner_choices_for_user(user)
+                label=_("Owner"), queryset=owner_choices_for_user(user), required=False
             )
             if not self.instance.pk:
                 self.fields["owner"].initial = user.pk
