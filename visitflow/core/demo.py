@@ -366,7 +366,7 @@ def seed_demo_org(customers: int = DEMO_CUSTOMER_COUNT) -> OrgSummary:
         if spec.role in (Role.SALES, Role.SALES_MANAGER):
             owners_by_team[spec.team].append(users[spec.username])
     levels = {lv.code: lv for lv in CustomerLevel.objects.all()}
-    rng = random.Random(ORG_SEED)
+    rng = random.Random(ORG_SEED)  # noqa: S311 - reproducible demo data, not secrets
     seen: set[str] = set()
     while len(seen) < customers:
         draft = random_company(rng, with_contacts=rng.choice((1, 2, 2, 3)))
@@ -429,7 +429,7 @@ def bulk_customers(
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> BulkSummary:
-    """Insert `count` customers with 1–2 contacts each, in batches, for benchmarks.
+    """Insert `count` customers with 1-2 contacts each, in batches, for benchmarks.
 
     Deliberately bypasses the services (no validation, no audit rows, no permission
     checks): this is load data, and a service call per row would take an hour for 100k.
@@ -448,13 +448,11 @@ def bulk_customers(
     owners_by_team_name: dict[str, list[User]] = {}
     for owner in owners:
         owners_by_team_name.setdefault(owner.team.name if owner.team else "", []).append(owner)
-    owner_pool = {
-        key: owners_by_team_name.get(name) or owners for key, name in TEAMS.items()
-    }
+    owner_pool = {key: owners_by_team_name.get(name) or owners for key, name in TEAMS.items()}
     levels = {lv.code: lv.pk for lv in CustomerLevel.objects.filter(is_active=True)}
     fallback_level = next(iter(levels.values()))
     taken = {name.lower() for name in Customer.objects.values_list("name", flat=True)}
-    rng = random.Random(BULK_SEED + len(taken))
+    rng = random.Random(BULK_SEED + len(taken))  # noqa: S311 - reproducible load data
     for size in _batches(count, batch_size):
         customers: list[Customer] = []
         contacts_per_customer: list[list[dict[str, object]]] = []
