@@ -1,4 +1,4 @@
-"""Role × action × whose customer: every cell of the matrix, through the real views."""
+"""Role by action by whose customer: every cell of the matrix, through the real views."""
 
 import pytest
 from django.urls import reverse
@@ -14,7 +14,7 @@ from visitflow.customers.permissions import (
 
 pytestmark = pytest.mark.django_db
 
-# actor key in the `org` fixture → (owner of "own", owner of "same team")
+# actor key in the `org` fixture -> (owner of "own", owner of "same team")
 WHOSE = {
     "east_sales": ("east_sales", "east_sales2"),
     "east_manager": ("east_manager", "east_sales"),
@@ -28,7 +28,7 @@ WHOSE = {
 OTHER_TEAM_OWNER = "south_sales"
 
 Y, N403, N404 = 200, 403, 404
-# role → {scope: (view, edit, archive)}; list visibility follows `view`.
+# role -> {scope: (view, edit, archive)}; list visibility follows `view`.
 MATRIX = {
     "east_sales": {"own": (Y, Y, Y), "team": (N404, N404, N404), "other": (N404, N404, N404)},
     "east_manager": {"own": (Y, Y, Y), "team": (Y, Y, Y), "other": (N404, N404, N404)},
@@ -40,9 +40,7 @@ MATRIX = {
     "admin": {"team": (Y, Y, Y), "other": (Y, Y, Y)},
 }
 CAN_LIST = {role: role != "driver" for role in MATRIX}
-CAN_CREATE = {
-    role: role in {"east_sales", "east_manager", "admin"} for role in MATRIX
-}
+CAN_CREATE = {role: role in {"east_sales", "east_manager", "admin"} for role in MATRIX}
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -141,7 +139,10 @@ def test_restore_is_admin_only(org):
     for role in ("east_sales", "east_manager", "director"):
         response = login(org[role]).post(reverse("customers:restore", args=[customer.pk]))
         assert response.status_code == 404
-    assert login(org["admin"]).post(reverse("customers:restore", args=[customer.pk])).status_code == 302
+    assert (
+        login(org["admin"]).post(reverse("customers:restore", args=[customer.pk])).status_code
+        == 302
+    )
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -13,16 +13,17 @@ CUSTOMER_OWNER_ROLES = frozenset({Role.SALES, Role.SALES_MANAGER})
 CUSTOMER_NO_ACCESS_ROLES = frozenset({Role.DRIVER})
 
 
-def is_admin(user) -> bool:  # noqa: ANN001 - any user-like object
+def is_admin(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
 
-def role_of(user) -> str:  # noqa: ANN001
+def role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     if user.is_superuser:
         return Role.ADMIN
     return user.role
+
 
 # Model permissions carried by each role's group (Django admin and has_perm() use these;
 # object scoping is still decided by the selectors). Later apps add their codenames here.

@@ -25,3 +25,18 @@ class ServiceModelForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         return None
+
+    def _post_clean(self) -> None:
+        # Django's ModelForm validates database constraints as part of full_clean();
+        # here the service does it, with the message on the right field.
+        instance = self.instance
+        model_full_clean = instance.full_clean
+
+        def fields_only(exclude: object = None, **_kwargs: object) -> None:
+            model_full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+        instance.full_clean = fields_only  # type: ignore[method-assign]
+        try:
+            super()._post_clean()
+        finally:
+            del instance.full_clean

@@ -64,8 +64,12 @@ class CustomerFilterForm(forms.Form):
     archived = forms.BooleanField(label=_("Archived"), required=False)
 
     def __init__(
-        self, *args: object, levels: list[tuple[str, str]], owners: list[tuple[int, str]],
-        cities: list[str], **kwargs: object,
+        self,
+        *args: object,
+        levels: list[tuple[str, str]],
+        owners: list[tuple[int, str]],
+        cities: list[str],
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", _("All levels")), *levels]

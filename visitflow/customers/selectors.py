@@ -59,7 +59,9 @@ class CustomerFilters:
 DIGITS = re.compile(r"\D+")
 
 
-def customer_list_for_user(user: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
+def customer_list_for_user(
+    user: User, filters: CustomerFilters | None = None
+) -> QuerySet[Customer]:
     """The customer list: scoped, filtered, sorted, with the primary contact in the same query."""
     filters = filters or CustomerFilters()
     qs = customer_base_qs_for_user(user, include_archived=filters.archived)
@@ -144,7 +146,9 @@ def city_choices_for_user(user: User) -> list[str]:
     return list(qs.order_by("city").values_list("city", flat=True).distinct()[:300])
 
 
-def similar_customers(name: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Customer]:
+def similar_customers(
+    name: str, *, exclude_pk: int | None = None, limit: int = 5
+) -> list[Customer]:
     """Customers whose name is the same or very close (查重 before saving)."""
     core = core_company_name(name)
     if len(core) < 2:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -130,7 +129,9 @@ def customer_create(
 def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) -> Customer:
     if not can_edit_customer(actor, customer):
         raise ApplicationError(_("You may not change this customer."))
-    customer = Customer.objects.select_for_update().select_related("owner__team").get(pk=customer.pk)
+    customer = (
+        Customer.objects.select_for_update().select_related("owner__team").get(pk=customer.pk)
+    )
     before = snapshot(customer, CUSTOMER_FIELDS)
     for field, value in data.items():
         if field not in CUSTOMER_FIELDS:

@@ -32,6 +32,7 @@ from visitflow.customers.selectors import (
 
 PAGE_SIZE = 25
 
+
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     if not can_list_customers(request.user):
@@ -70,6 +71,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         template += "#results"
     return render(request, template, context)
 
+
 def _render_form(
     request: HttpRequest, form: CustomerForm, *, customer: object = None, status: int = 200
 ) -> HttpResponse:
@@ -79,6 +81,7 @@ def _render_form(
         {"form": form, "customer": customer, "similar": form.similar},
         status=status,
     )
+
 
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
@@ -93,7 +96,9 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             c for c in similar_customers(data["name"]) if c.name.lower() != data["name"].lower()
         ]
         if form.similar and not data.get("confirm_similar"):
-            form.add_error(None, _("A customer with a similar name exists. Is this the same company?"))
+            form.add_error(
+                None, _("A customer with a similar name exists. Is this the same company?")
+            )
         else:
             try:
                 customer = services.customer_create(
@@ -106,6 +111,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Customer “%(name)s” registered.") % {"name": customer})
                 return redirect("customers:detail", pk=customer.pk)
     return _render_form(request, form, status=422)
+
 
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -123,6 +129,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_restore": can_restore_customer(request.user, customer),
         },
     )
+
 
 @login_required
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,6 +152,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("customers:detail", pk=pk)
     return _render_form(request, form, customer=customer, status=422)
 
+
 @login_required
 @require_POST
 def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,6 +163,7 @@ def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, _("Customer “%(name)s” archived.") % {"name": customer})
     return redirect("customers:list")
+
 
 @login_required
 @require_POST
@@ -167,8 +176,12 @@ def customer_restore(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Customer “%(name)s” restored.") % {"name": customer})
     return redirect("customers:detail", pk=pk)
 
+
 def _contact_form_response(
-    request: HttpRequest, form: ContactForm, customer: object, contact: object = None,
+    request: HttpRequest,
+    form: ContactForm,
+    customer: object,
+    contact: object = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -177,6 +190,7 @@ def _contact_form_response(
         {"form": form, "customer": customer, "contact": contact},
         status=status,
     )
+
 
 @login_required
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -194,6 +208,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("customers:detail", pk=customer.pk)
     status = 422 if request.method == "POST" else 200
     return _contact_form_response(request, form, customer, status=status)
+
 
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -214,6 +229,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
     return _contact_form_response(request, form, customer, contact, status=status)
 
+
 @login_required
 @require_POST
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -225,5 +241,3 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, _("Contact removed."))
     return redirect("customers:detail", pk=customer.pk)
-
-__all__ = ["Http404"]
