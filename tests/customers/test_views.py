@@ -204,3 +204,34 @@ def test_second_primary_contact_takes_over(org):
     first.refresh_from_db()
     assert not first.is_primary
     assert Contact.objects.get(name="新主联系人").is_primary
+
+
+def test_create_with_primary_contact_and_a_bad_phone(org):
+    client = login(org["east_sales"])
+    data = {
+        "name": "佛山市顺德家电有限公司",
+        "level": level("B").pk,
+        "contact_name": "黄伟",
+        "contact_title": "采购经理",
+        "contact_mobile": "1381234",
+    }
+    response = client.post(reverse("customers:create"), data)
+    assert response.status_code == 422
+    assert "contact_mobile" in response.context["form"].errors
+    body = response.content.decode()
+    assert "不是有效的电话号码" in body and 'value="黄伟"' in body and 'value="1381234"' in body
+    assert not Customer.objects.filter(name="佛山市顺德家电有限公司").exists()
+    response = client.post(reverse("customers:create"), {**data, "contact_mobile": "13812345678"})
+    assert response.status_code == 302
+    contact = Contact.objects.get(customer__name="佛山市顺德家电有限公司")
+    assert (contact.name, contact.mobile, contact.is_primary) == ("黄伟", "+8613812345678", True)
+
+
+def test_contact_phone_without_name_is_refused(org):
+    client = login(org["east_sales"])
+    response = client.post(
+        reverse("customers:create"),
+        {"name": "无名联系人公司", "level": level("B").pk, "contact_mobile": "13812345678"},
+    )
+    assert response.status_code == 422
+    assert "contact_name" in response.context["form"].errors

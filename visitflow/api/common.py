@@ -3,8 +3,8 @@
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Path
-from pydantic import Field, field_validator
+from ninja import Path, Schema
+from pydantic import Field, field_validator, model_validator
 
 from visitflow.accounts.models import User
 
@@ -28,4 +28,25 @@ class NoNullsMixin:
     def _reject_null(cls, value: Any) -> Any:
         if value is None:
             raise ValueError("may not be null")
+        return value
+
+
+class InputSchema(Schema):
+    """Every request shape. NUL cannot be stored in a PostgreSQL text column, so a string
+    carrying one is refused here instead of failing in the database."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _require_object(cls, data: Any) -> Any:
+        # Ninja's Schema reads attributes off anything, so `[]` or `12` would otherwise
+        # pass as a PATCH that changes nothing.
+        if not isinstance(data, dict):
+            raise ValueError("must be a JSON object")
+        return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _reject_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("may not contain NUL characters")
         return value

@@ -52,7 +52,39 @@ class CustomerForm(ServiceModelForm):
         else:
             del self.fields["owner"]
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "maxlength": 200})
+        if self.instance.pk:
+            for name in self.CONTACT_FIELDS:
+                del self.fields[name]
         self.similar: list[Customer] = []
+
+    # A new customer is usually registered with the person who called: the primary contact.
+    CONTACT_FIELDS = ("contact_name", "contact_title", "contact_mobile")
+    contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
+    contact_title = forms.CharField(label=_("Contact title"), max_length=100, required=False)
+    contact_mobile = forms.CharField(label=_("Contact mobile phone"), max_length=30, required=False)
+
+    def clean_contact_mobile(self) -> str:
+        return normalize_phone(self.cleaned_data.get("contact_mobile", ""))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        has_contact_detail = data.get("contact_mobile") or data.get("contact_title")
+        if has_contact_detail and not data.get("contact_name"):
+            self.add_error("contact_name", _("Give the contact's name too."))
+        return data
+
+    def customer_data(self) -> dict[str, object]:
+        skip = {"confirm_similar", *self.CONTACT_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+    def primary_contact_data(self) -> dict[str, str] | None:
+        if not self.cleaned_data.get("contact_name"):
+            return None
+        return {
+            "name": self.cleaned_data["contact_name"],
+            "title": self.cleaned_data.get("contact_title", ""),
+            "mobile": self.cleaned_data.get("contact_mobile", ""),
+        }
 
 
 class CustomerFilterForm(forms.Form):

@@ -90,7 +90,9 @@ def customer_create(
     address: str = "",
     source: str = "",
     notes: str = "",
+    primary_contact: dict[str, Any] | None = None,
 ) -> Customer:
+    """Register a customer, with its primary contact when one is given (same transaction)."""
     if not can_create_customer(actor):
         raise ApplicationError(_("You may not register customers."))
     name = name.strip()
@@ -122,6 +124,8 @@ def customer_create(
         customer=customer,
         changes=diff_snapshots({}, snapshot(customer, CUSTOMER_FIELDS)),
     )
+    if primary_contact:
+        contact_create(actor=actor, customer=customer, is_primary=True, **primary_contact)
     return customer
 
 

@@ -103,7 +103,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             try:
                 customer = services.customer_create(
                     actor=request.user,
-                    **{k: v for k, v in data.items() if k != "confirm_similar"},
+                    primary_contact=form.primary_contact_data(),
+                    **form.customer_data(),
                 )
             except ApplicationError as exc:
                 apply_application_error(form, exc)
@@ -140,7 +141,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_form(request, form, customer=customer)
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_similar"}
+        data = form.customer_data()
         # The form wrote its values onto the instance; the service compares with the database.
         fresh = customer_get_for_user(request.user, pk)
         try:

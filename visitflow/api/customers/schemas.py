@@ -8,7 +8,7 @@ from django.db.models import Model
 from ninja import Field, Schema
 
 from visitflow.accounts.models import User
-from visitflow.api.common import MAX_ID, NoNullsMixin, OptionalRefId
+from visitflow.api.common import MAX_ID, InputSchema, NoNullsMixin, OptionalRefId
 from visitflow.customers.models import Contact, Customer, CustomerLevel, CustomerSource, Gender
 
 # Must stay equal to the keys of customers.selectors.SORTS (a test checks it).
@@ -22,7 +22,7 @@ def _max(model: type[Model], field: str) -> int:
     return model._meta.get_field(field).max_length  # type: ignore[return-value]
 
 
-class CustomerFilterParams(Schema):
+class CustomerFilterParams(InputSchema):
     q: str = Field("", max_length=200, description="Name, short name, contact name or mobile")
     level: str = Field("", max_length=_max(CustomerLevel, "code"), description="Level code")
     owner: int | None = Field(None, ge=1, le=MAX_ID, description="Owner's user id")
@@ -80,7 +80,7 @@ class CustomerListItemOut(CustomerOut):
         return {"name": name, "mobile": getattr(obj, "primary_contact_mobile", "") or ""}
 
 
-class CustomerIn(Schema):
+class CustomerIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=_max(Customer, "name"))
     short_name: str = Field("", max_length=_max(Customer, "short_name"))
     level: str = Field(
@@ -95,7 +95,7 @@ class CustomerIn(Schema):
     notes: str = Field("", max_length=_max(Customer, "notes"))
 
 
-class CustomerPatch(NoNullsMixin, Schema):
+class CustomerPatch(NoNullsMixin, InputSchema):
     name: str | None = Field(None, min_length=1, max_length=_max(Customer, "name"))
     short_name: str | None = Field(None, max_length=_max(Customer, "short_name"))
     level: str | None = Field(None, min_length=1, max_length=_max(CustomerLevel, "code"))
@@ -126,7 +126,7 @@ class ContactOut(Schema):
     updated: datetime
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=_max(Contact, "name"))
     gender: Gender = Gender.UNKNOWN
     title: str = Field("", max_length=_max(Contact, "title"))
@@ -140,7 +140,7 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class ContactPatch(NoNullsMixin, Schema):
+class ContactPatch(NoNullsMixin, InputSchema):
     name: str | None = Field(None, min_length=1, max_length=_max(Contact, "name"))
     gender: Gender | None = None
     title: str | None = Field(None, max_length=_max(Contact, "title"))

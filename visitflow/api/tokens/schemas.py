@@ -2,8 +2,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from visitflow.api.common import InputSchema
 
-class TokenIn(Schema):
+
+class TokenIn(InputSchema):
     name: str = Field(..., max_length=100)
 
 
