@@ -28,7 +28,10 @@ PYTEST_ARGS ?=
 MESSAGES_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules \
 	--ignore=static/vendor --ignore=var --ignore=tests --ignore=bench --ignore=docs
 
-.PHONY: setup env venv vendor compilemessages messages run test lint format clean help
+.PHONY: setup env venv vendor compilemessages messages run test lint format clean help \
+	check-migrations check-deploy check-i18n pytest
+# Steps run one after another, in the order written, even under make -j.
+.NOTPARALLEL:
 
 help:
 	@echo "make setup            venv (uv sync --frozen), npm ci + static/vendor, compiled translations"
@@ -76,8 +79,10 @@ messages: venv
 	fi
 
 lint: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@echo "== ruff check"
+	@$(BIN)/ruff check .
+	@echo "== ruff format --check"
+	@$(BIN)/ruff format --check .
 
 format: venv
 	$(BIN)/ruff check --fix .
@@ -103,19 +108,25 @@ DEPLOY_ENV := env -u DEBUG -u VISITFLOW_TESTING -u SECURE_COOKIES -u SECURE_SSL_
 	-u SECURE_HSTS_SECONDS -u SECURE_HSTS_PRELOAD -u CSRF_TRUSTED_ORIGINS \
 	ALLOWED_HOSTS=visitflow.example.com
 
-test: setup
-	@echo "== ruff check"
-	@$(BIN)/ruff check .
-	@echo "== ruff format --check"
-	@$(BIN)/ruff format --check .
+# Each step is a target of its own, so one can be rerun alone (`make check-deploy`);
+# `make test` runs them in this order and stops at the first failure.
+test: setup lint check-migrations check-deploy check-i18n pytest
+
+check-migrations: venv
 	@echo "== makemigrations --check"
 	@VISITFLOW_TESTING=1 $(MANAGE) makemigrations --check --dry-run
-	@echo "== check --deploy"
+
+check-deploy: venv
+	@echo "== check --deploy (DEBUG off, ALLOWED_HOSTS=visitflow.example.com)"
 	@SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+check-i18n: compilemessages
 	@echo "== translations"
 	@$(PY) scripts/i18n.py check
-	@echo "== pytest$(if $(DATABASE_URL), (DATABASE_URL set), (SQLite))"
+
+pytest: venv
+	@echo "== pytest on $(if $(DATABASE_URL),$(lastword $(subst @, ,$(DATABASE_URL))),SQLite)"
 	@VISITFLOW_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -10,6 +10,7 @@ the source text for them until a translator confirms them.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -51,10 +52,16 @@ def compile_all(locale_dir: Path) -> int:
     return 0
 
 
+def plural_count(po: polib.POFile) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
 def problems_in(po_path: Path) -> list[str]:
     po = polib.pofile(str(po_path))
     name = relative(po_path)
     found = []
+    nplurals = plural_count(po)
     if po.metadata_is_fuzzy:
         # msgfmt drops a fuzzy header, and with it Plural-Forms: remove the "#, fuzzy"
         # above msgid "" once the file is translated.
@@ -66,9 +73,10 @@ def problems_in(po_path: Path) -> list[str]:
         if entry.fuzzy:
             found.append(f"{where}: fuzzy entry {entry.msgid!r}")
         if entry.msgid_plural:
-            empty = [index for index, text in sorted(entry.msgstr_plural.items()) if not text]
-            if empty or not entry.msgstr_plural:
-                forms = ", ".join(str(index) for index in empty) or "all"
+            # Only the forms the language has count (Chinese has one: msgstr[0]).
+            empty = [i for i in range(nplurals) if not entry.msgstr_plural.get(i)]
+            if empty:
+                forms = ", ".join(str(index) for index in empty)
                 found.append(f"{where}: empty plural msgstr[{forms}] for {entry.msgid!r}")
         elif not entry.msgstr:
             found.append(f"{where}: empty msgstr for {entry.msgid!r}")

@@ -30,6 +30,8 @@ def commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
         f"--workers={workers}",
         "--graceful-timeout=5",
         "--access-logfile=-",
+        # gunicorn's control socket defaults to one path in $HOME, shared by every checkout.
+        "--no-control-socket",
     ]
     if os.environ.get("REDIS_URL"):
         # Tasks go to Redis: RQ's worker, with the job class django-tasks-rq needs.
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         if dead:
             for name, code in dead.items():
                 print(f"[run] {name} exited with code {code}; stopping the rest.", flush=True)
-            exit_code = next(iter(dead.values())) or 1
+            code = next(iter(dead.values()))
+            exit_code = code if code and code > 0 else 1
             break
         time.sleep(0.2)
     if stop_requested:
