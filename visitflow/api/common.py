@@ -40,7 +40,8 @@ class InputSchema(Schema):
     def _require_object(cls, data: Any) -> Any:
         # Ninja's Schema reads attributes off anything, so `[]` or `12` would otherwise
         # pass as a PATCH that changes nothing.
-        if not isinstance(data, dict):
+        inner = getattr(data, "_obj", data)  # ninja's DjangoGetter wraps the input
+        if not isinstance(inner, dict):
             raise ValueError("must be a JSON object")
         return data
 

@@ -18,7 +18,7 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_new(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     token, raw = token_create(user=actor(request), name=payload.name)
-    data = TokenOut.from_orm(token).dict()
+    data = TokenOut.from_orm(token).model_dump()
     return Status(201, TokenCreatedOut(**data, token=raw))
 
 
