@@ -100,7 +100,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> Status[Custome
     user = actor(request)
     if not can_create_customer(user):
         raise HttpError(403, _("You may not register customers."))
-    data = payload.dict()
+    data = payload.model_dump()
     data["level"] = _level(payload.level)
     data["owner"] = _owner(user, payload.owner) if payload.owner is not None else None
     return Status(201, services.customer_create(actor=user, **data))
@@ -118,7 +118,7 @@ def customer_update(
     user = actor(request)
     customer = customer_get_for_user(user, customer_id)
     _ensure_editable(user, customer)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "level" in data:
         data["level"] = _level(data["level"])
     if "owner" in data:
@@ -158,7 +158,7 @@ def contact_create(
     user = actor(request)
     customer = customer_get_for_user(user, customer_id)
     _ensure_editable(user, customer)
-    data = payload.dict()
+    data = payload.model_dump()
     data["mobile"] = _mobile(payload.mobile)
     return Status(201, services.contact_create(actor=user, customer=customer, **data))
 
@@ -173,7 +173,7 @@ def contact_update(request: HttpRequest, contact_id: ObjectId, payload: ContactP
     user = actor(request)
     contact = contact_get_for_user(user, contact_id)
     _ensure_editable(user, contact.customer)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "mobile" in data:
         data["mobile"] = _mobile(data["mobile"])
     return services.contact_update(actor=user, contact=contact, data=data)
