@@ -7,7 +7,9 @@ from tests.factories.customers import ContactFactory
 from visitflow.customers.models import Contact, Customer
 
 
-def test_list_contacts(sales_client: Client, east_customer: Customer, east_contact: Contact) -> None:
+def test_list_contacts(
+    sales_client: Client, east_customer: Customer, east_contact: Contact
+) -> None:
     ContactFactory(customer=east_customer, name="李工")
 
     response = sales_client.get(f"/api/customers/{east_customer.pk}/contacts")
@@ -72,13 +74,18 @@ def test_making_another_contact_primary(
     assert response.json()["is_primary"] is True
 
 
-def test_contacts_of_foreign_customer_are_404(org: dict[str, Any], south_customer: Customer) -> None:
+def test_contacts_of_foreign_customer_are_404(
+    org: dict[str, Any], south_customer: Customer
+) -> None:
     contact = ContactFactory(customer=south_customer)
     client = Client()
     client.force_login(org["east_sales"])
 
     assert client.get(f"/api/customers/{south_customer.pk}/contacts").status_code == 404
-    assert post(client, f"/api/customers/{south_customer.pk}/contacts", {"name": "x"}).status_code == 404
+    assert (
+        post(client, f"/api/customers/{south_customer.pk}/contacts", {"name": "x"}).status_code
+        == 404
+    )
     assert client.get(f"/api/contacts/{contact.pk}").status_code == 404
     assert patch(client, f"/api/contacts/{contact.pk}", {"name": "x"}).status_code == 404
     assert client.delete(f"/api/contacts/{contact.pk}").status_code == 404

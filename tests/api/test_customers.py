@@ -113,7 +113,9 @@ def test_create(org: dict[str, Any]) -> None:
     assert body["source"] == "trade_show"
     customer = Customer.objects.get(pk=body["id"])
     assert customer.owner == user
-    assert ActivityLog.objects.filter(action="customer.created", object_id=str(customer.pk)).exists()
+    assert ActivityLog.objects.filter(
+        action="customer.created", object_id=str(customer.pk)
+    ).exists()
 
 
 def test_manager_creates_for_team_member(org: dict[str, Any]) -> None:
@@ -175,7 +177,10 @@ def test_archived_customer_cannot_be_edited_until_restored(
 
 
 def test_only_admin_restores(org: dict[str, Any], east_customer: Customer) -> None:
-    assert post(login(org["east_sales"]), f"/api/customers/{east_customer.pk}/restore").status_code == 403
+    assert (
+        post(login(org["east_sales"]), f"/api/customers/{east_customer.pk}/restore").status_code
+        == 403
+    )
 
 
 def test_openapi_schema_and_docs_load(db: None) -> None:
