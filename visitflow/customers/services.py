@@ -134,7 +134,9 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
     if not can_edit_customer(actor, customer):
         raise ApplicationError(_("You may not change this customer."))
     customer = (
-        Customer.objects.select_for_update().select_related("owner__team").get(pk=customer.pk)
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("owner__team")
+        .get(pk=customer.pk)
     )
     before = snapshot(customer, CUSTOMER_FIELDS)
     for field, value in data.items():
