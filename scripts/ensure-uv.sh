@@ -22,5 +22,5 @@ if ! "$python" -m pip --version >/dev/null 2>&1; then
   exit 1
 fi
 echo "Installing uv into $dest ..." >&2
-"$python" -m pip install --quiet --disable-pip-version-check --target "$dest" "uv>=0.8" >&2
+"$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$dest" "uv>=0.8" >&2
 echo "$dest/bin/uv"
