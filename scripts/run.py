@@ -37,7 +37,8 @@ def commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
         # Tasks go to Redis: RQ's worker, with the job class django-tasks-rq needs.
         worker = [sys.executable, "manage.py", "rqworker", "--job-class", "django_tasks_rq.Job"]
     else:
-        worker = [sys.executable, "manage.py", "db_worker"]
+        # No autoreload (its default under DEBUG): a second process to stop, for no gain here.
+        worker = [sys.executable, "manage.py", "db_worker", "--no-reload"]
     return {"web": web, "worker": worker}
 
 
