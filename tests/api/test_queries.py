@@ -5,8 +5,8 @@ import pytest
 from tests.conftest import login
 from tests.factories.customers import ContactFactory, CustomerFactory
 
-# session, user, count, page (level, owner and primary contact joined or subqueried).
-LIST_QUERIES = 4
+# session, user, count, page (level and owner joined), primary contacts of the page.
+LIST_QUERIES = 5
 
 
 def make_customers(owner: Any, n: int) -> None:

@@ -91,7 +91,8 @@ class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     level = forms.ChoiceField(label=_("Level"), required=False)
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
-    city = forms.ChoiceField(label=_("City"), required=False)
+    # A free value: the offered cities are cached and may lag behind a new customer's city.
+    city = forms.CharField(label=_("City"), required=False, max_length=50, widget=forms.Select)
     sort = forms.CharField(required=False, max_length=20)
     archived = forms.BooleanField(label=_("Archived"), required=False)
 
@@ -106,7 +107,11 @@ class CustomerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", _("All levels")), *levels]
         self.fields["owner"].choices = [("", _("All owners")), *owners]
-        self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
+        city_options = [("", _("All cities"))] + [(c, c) for c in cities]
+        current = self.data.get("city") if self.is_bound else None
+        if current and current not in cities:
+            city_options.append((current, current))
+        self.fields["city"].widget.choices = city_options
         for name in ("level", "owner", "city"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

@@ -3,7 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from visitflow.accounts.models import Role, User
@@ -30,7 +31,10 @@ def customer_scope_q(user: User) -> Q | None:
     if role in CUSTOMER_READ_ALL_ROLES:
         return None
     if role == Role.SALES_MANAGER:
-        return Q(owner=user) | Q(owner__team__manager=user)
+        # Owners first, then their customers: an IN over the owner index, not an OR
+        # across a join that no index serves.
+        team_people = User.objects.filter(Q(pk=user.pk) | Q(team__manager=user)).values("pk")
+        return Q(owner__in=team_people)
     return Q(owner=user)
 
 
@@ -85,13 +89,15 @@ def customer_list_for_user(
         qs = qs.filter(owner_id=filters.owner)
     if filters.city:
         qs = qs.filter(city=filters.city)
-    primary = Contact.objects.filter(customer=OuterRef("pk")).order_by("-is_primary", "id")
+    # The primary contact of the rows on the page only: one query, whatever the page size.
+    primary = Prefetch(
+        "contacts",
+        queryset=Contact.objects.filter(is_primary=True).only("id", "customer_id", "name", "mobile"),
+        to_attr="primary_contacts",
+    )
     return (
         qs.select_related("level", "owner")
-        .annotate(
-            primary_contact_name=Subquery(primary.values("name")[:1]),
-            primary_contact_mobile=Subquery(primary.values("mobile")[:1]),
-        )
+        .prefetch_related(primary)
         .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
     )
 
@@ -142,9 +148,19 @@ def level_choices() -> QuerySet[CustomerLevel]:
     return CustomerLevel.objects.filter(is_active=True).order_by("rank", "code")
 
 
+CITY_CHOICES_TTL = 300
+
+
 def city_choices_for_user(user: User) -> list[str]:
-    qs = customer_base_qs_for_user(user).exclude(city="")
-    return list(qs.order_by("city").values_list("city", flat=True).distinct()[:300])
+    """Cities of the customers the user sees, for the filter (cached: a DISTINCT over
+    the whole scope is too dear to run on every list page)."""
+    key = f"customers:cities:{user.pk}:{role_of(user)}"
+    cities = cache.get(key)
+    if cities is None:
+        qs = customer_base_qs_for_user(user).exclude(city="")
+        cities = list(qs.order_by("city").values_list("city", flat=True).distinct()[:300])
+        cache.set(key, cities, CITY_CHOICES_TTL)
+    return cities
 
 
 def similar_customers(

@@ -257,4 +257,11 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
     if not can_edit_customer(actor, customer):
         raise ApplicationError(_("You may not change this customer."))
     log_activity(actor=actor, action="contact.deleted", obj=contact, customer=customer)
+    was_primary = contact.is_primary
     contact.delete()
+    if was_primary:
+        # A customer with contacts always has a primary one (lists show it).
+        successor = customer.contacts.order_by("id").first()
+        if successor is not None:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary", "updated"])

@@ -73,11 +73,11 @@ class CustomerListItemOut(CustomerOut):
 
     @staticmethod
     def resolve_primary_contact(obj: Customer) -> dict[str, Any] | None:
-        # Annotated by customer_list_for_user in the list query itself.
-        name = getattr(obj, "primary_contact_name", None)
-        if name is None:
+        # Prefetched by customer_list_for_user for the rows of the page (one query).
+        contacts = getattr(obj, "primary_contacts", None)
+        if not contacts:
             return None
-        return {"name": name, "mobile": getattr(obj, "primary_contact_mobile", "") or ""}
+        return {"name": contacts[0].name, "mobile": contacts[0].mobile}
 
 
 class CustomerIn(InputSchema):
