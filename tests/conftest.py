@@ -2,11 +2,11 @@ import os
 
 os.environ.setdefault("VISITFLOW_TESTING", "1")
 
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
+import pytest
+from django.test import Client
 
-from tests.factories.people import make_team, make_user  # noqa: E402
-from visitflow.accounts.models import Role  # noqa: E402
+from tests.factories.people import make_team, make_user
+from visitflow.accounts.models import Role
 
 
 @pytest.fixture(autouse=True)
