@@ -14,7 +14,11 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
 
 def make_user(
-    *, role: str = Role.SALES, team: Team | None = None, username: str | None = None, **extra: object
+    *,
+    role: str = Role.SALES,
+    team: Team | None = None,
+    username: str | None = None,
+    **extra: object,
 ) -> User:
     """A user built through the service, so the role group is attached as in real life."""
     make_user.counter += 1  # type: ignore[attr-defined]

@@ -92,7 +92,9 @@ def customer_list_for_user(
     # The primary contact of the rows on the page only: one query, whatever the page size.
     primary = Prefetch(
         "contacts",
-        queryset=Contact.objects.filter(is_primary=True).only("id", "customer_id", "name", "mobile"),
+        queryset=Contact.objects.filter(is_primary=True).only(
+            "id", "customer_id", "name", "mobile"
+        ),
         to_attr="primary_contacts",
     )
     return (
