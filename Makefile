@@ -77,6 +77,7 @@ messages: venv
 	@if [ -n "$$(find static/js templates visitflow -name '*.js' -not -path 'static/vendor/*' 2>/dev/null | head -1)" ]; then \
 		$(MANAGE) makemessages -d djangojs -l zh_Hans -l en --no-obsolete $(MESSAGES_IGNORE); \
 	fi
+	@$(PY) scripts/i18n.py fill-en
 
 lint: venv
 	@echo "== ruff check"

@@ -105,13 +105,34 @@ def check_all(locale_dir: Path) -> int:
     return 0
 
 
+def fill_source_language(locale_dir: Path, language: str = "en") -> int:
+    """English is the source language: its catalogue repeats each source string, so the
+    check can still insist that no msgstr is empty (a string missing from zh_Hans shows)."""
+    path = locale_dir / language / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(path))
+    po.metadata_is_fuzzy = False
+    for entry in po:
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+    po.save()
+    print(f"filled {relative(path)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["compile", "check"])
+    parser.add_argument("command", choices=["compile", "check", "fill-en"])
     parser.add_argument("--locale-dir", type=Path, default=LOCALE_DIR)
     args = parser.parse_args(argv)
     if args.command == "compile":
         return compile_all(args.locale_dir)
+    if args.command == "fill-en":
+        return fill_source_language(args.locale_dir)
     return check_all(args.locale_dir)
 
 
