@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from visitflow.accounts.models import User
 from visitflow.core.forms import ServiceModelForm
 from visitflow.core.validators import normalize_phone
-from visitflow.customers.models import Contact, Customer
+from visitflow.customers.models import Contact, Customer, CustomerSource
 from visitflow.customers.permissions import can_choose_owner
 from visitflow.customers.selectors import level_choices, owner_choices_for_user
 
@@ -42,6 +42,7 @@ class CustomerForm(ServiceModelForm):
         self.user = user
         self.fields["level"].queryset = level_choices()
         self.fields["level"].empty_label = None
+        self.fields["source"].choices = [("", _("Not specified")), *CustomerSource.choices]
         if can_choose_owner(user):
             # Left empty: the customer stays with its owner (or, when new, goes to you).
             self.fields["owner"] = OwnerChoiceField(
