@@ -235,3 +235,34 @@ def test_contact_phone_without_name_is_refused(org):
     )
     assert response.status_code == 422
     assert "contact_name" in response.context["form"].errors
+
+
+def test_similar_name_links_only_what_the_user_may_open(org):
+    mine = CustomerFactory(owner=org["east_sales"], name="东莞市华美五金有限公司")
+    foreign = CustomerFactory(owner=org["south_sales"], name="华美五金(深圳)有限公司")
+    client = login(org["east_sales"])
+    response = client.post(
+        reverse("customers:create"), {"name": "华美五金股份有限公司", "level": level("A").pk}
+    )
+    body = response.content.decode()
+    assert reverse("customers:detail", args=[mine.pk]) in body
+    assert foreign.name in body
+    assert reverse("customers:detail", args=[foreign.pk]) not in body
+
+
+def test_renaming_to_a_similar_name_asks_too(org):
+    CustomerFactory(owner=org["south_sales"], name="深圳市华强电子有限公司")
+    customer = CustomerFactory(owner=org["east_sales"], name="某某贸易有限公司")
+    client = login(org["east_sales"])
+    url = reverse("customers:edit", args=[customer.pk])
+    data = {"name": "华强电子有限公司", "level": level("A").pk}
+    assert client.post(url, data).status_code == 422
+    assert client.post(url, {**data, "confirm_similar": "on"}).status_code == 302
+    # Saving again without renaming asks nothing.
+    assert client.post(url, {**data, "city": "东莞"}).status_code == 302
+
+
+def test_supervisor_is_the_team_manager(org):
+    assert org["east_sales"].supervisor == org["east_manager"]
+    assert org["east_manager"].supervisor is None
+    assert org["director"].supervisor is None

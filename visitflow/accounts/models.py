@@ -75,3 +75,10 @@ class User(AbstractUser):
     @property
     def mobile_display(self) -> str:
         return format_phone(self.mobile)
+
+    @property
+    def supervisor(self) -> "User | None":
+        """Whom this person reports to (SOP 5.2 部门主管): their team's manager."""
+        if self.team is None or self.team.manager_id == self.pk:
+            return None
+        return self.team.manager

@@ -11,6 +11,7 @@ from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.customers import services
 from visitflow.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
+from visitflow.customers.models import Customer
 from visitflow.customers.permissions import (
     can_archive_customer,
     can_create_customer,
@@ -22,6 +23,7 @@ from visitflow.customers.selectors import (
     SORTS,
     CustomerFilters,
     city_choices_for_user,
+    customer_base_qs_for_user,
     contact_get_for_user,
     customer_get_for_user,
     customer_list_for_user,
@@ -72,6 +74,34 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _similar_names_confirmed(
+    request: HttpRequest, form: CustomerForm, *, customer: Customer | None = None
+) -> bool:
+    """查重: a new or renamed customer whose name is close to another's needs a yes.
+
+    Exact duplicates are refused by the service; close ones are shown (linked when the
+    user may open them) and need the "different company" box ticked.
+    """
+    name = form.cleaned_data["name"]
+    if customer is not None and customer.name.lower() == name.lower():
+        return True
+    exclude = customer.pk if customer else None
+    form.similar = [
+        c for c in similar_customers(name, exclude_pk=exclude) if c.name.lower() != name.lower()
+    ]
+    if not form.similar or form.cleaned_data.get("confirm_similar"):
+        return True
+    visible = set(
+        customer_base_qs_for_user(request.user)
+        .filter(pk__in=[c.pk for c in form.similar])
+        .values_list("pk", flat=True)
+    )
+    for other in form.similar:
+        other.visible_to_user = other.pk in visible  # type: ignore[attr-defined]
+    form.add_error(None, _("A customer with a similar name exists. Is this the same company?"))
+    return False
+
+
 def _render_form(
     request: HttpRequest, form: CustomerForm, *, customer: object = None, status: int = 200
 ) -> HttpResponse:
@@ -91,15 +121,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_form(request, form)
     if form.is_valid():
-        data = form.cleaned_data
-        form.similar = [
-            c for c in similar_customers(data["name"]) if c.name.lower() != data["name"].lower()
-        ]
-        if form.similar and not data.get("confirm_similar"):
-            form.add_error(
-                None, _("A customer with a similar name exists. Is this the same company?")
-            )
-        else:
+        if _similar_names_confirmed(request, form):
             try:
                 customer = services.customer_create(
                     actor=request.user,
@@ -140,12 +162,11 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
     if request.method != "POST":
         return _render_form(request, form, customer=customer)
-    if form.is_valid():
-        data = form.customer_data()
-        # The form wrote its values onto the instance; the service compares with the database.
-        fresh = customer_get_for_user(request.user, pk)
+    # The form writes its values onto the instance; the service compares with the database.
+    fresh = customer_get_for_user(request.user, pk)
+    if form.is_valid() and _similar_names_confirmed(request, form, customer=fresh):
         try:
-            services.customer_update(actor=request.user, customer=fresh, data=data)
+            services.customer_update(actor=request.user, customer=fresh, data=form.customer_data())
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
