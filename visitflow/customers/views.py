@@ -23,8 +23,8 @@ from visitflow.customers.selectors import (
     SORTS,
     CustomerFilters,
     city_choices_for_user,
-    customer_base_qs_for_user,
     contact_get_for_user,
+    customer_base_qs_for_user,
     customer_get_for_user,
     customer_list_for_user,
     level_choices,
@@ -120,19 +120,18 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None, user=request.user)
     if request.method != "POST":
         return _render_form(request, form)
-    if form.is_valid():
-        if _similar_names_confirmed(request, form):
-            try:
-                customer = services.customer_create(
-                    actor=request.user,
-                    primary_contact=form.primary_contact_data(),
-                    **form.customer_data(),
-                )
-            except ApplicationError as exc:
-                apply_application_error(form, exc)
-            else:
-                messages.success(request, _("Customer “%(name)s” registered.") % {"name": customer})
-                return redirect("customers:detail", pk=customer.pk)
+    if form.is_valid() and _similar_names_confirmed(request, form):
+        try:
+            customer = services.customer_create(
+                actor=request.user,
+                primary_contact=form.primary_contact_data(),
+                **form.customer_data(),
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Customer “%(name)s” registered.") % {"name": customer})
+            return redirect("customers:detail", pk=customer.pk)
     return _render_form(request, form, status=422)
 
 
