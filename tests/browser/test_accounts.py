@@ -13,7 +13,6 @@ pytestmark = [
     pytest.mark.browser,
     # WhiteNoise looks for collected files under STATIC_ROOT; the live server serves
     # static files straight from the app folders, so there is nothing to collect.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 

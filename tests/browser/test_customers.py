@@ -16,7 +16,6 @@ pytestmark = [
     pytest.mark.browser,
     # WhiteNoise looks for collected files under STATIC_ROOT; the live server serves
     # static files straight from the app folders, so there is nothing to collect.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 NEW_NAME = "杭州西湖智能科技有限公司"

@@ -41,7 +41,8 @@ class CustomerForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["level"].queryset = level_choices()
-        self.fields["level"].empty_label = None
+        # No silent default: a customer left at the first level would become a VIP.
+        self.fields["level"].empty_label = _("Choose a level")
         self.fields["source"].choices = [("", _("Not specified")), *CustomerSource.choices]
         if can_choose_owner(user):
             # Left empty: the customer stays with its owner (or, when new, goes to you).
@@ -69,7 +70,8 @@ class CustomerForm(ServiceModelForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        has_contact_detail = data.get("contact_mobile") or data.get("contact_title")
+        # Raw input: a mistyped phone still counts as "a contact was meant".
+        has_contact_detail = self.data.get("contact_mobile") or self.data.get("contact_title")
         if has_contact_detail and not data.get("contact_name"):
             self.add_error("contact_name", _("Give the contact's name too."))
         return data
