@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "visitflow.core",
     "visitflow.accounts",
     "visitflow.customers",
+    "visitflow.visits",
     "visitflow.api",
 ]
 
@@ -182,6 +183,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Background work: Django's Tasks API. Database queue by default; RQ when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+TASKS: dict[str, dict[str, object]]
 if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif REDIS_URL:

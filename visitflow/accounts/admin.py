@@ -42,6 +42,6 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)
         # The role's group carries the permissions; keep it in step with the role field.
-        user_set_role(actor=request.user, user=obj, role=obj.role)  # type: ignore[arg-type]
+        user_set_role(actor=request.user, user=obj, role=obj.role)  # type: ignore[arg-type]  # admin: staff only

@@ -1,7 +1,9 @@
 """Who may do what, by role (PRODUCT.md, "Who uses it"). Object scoping lives in each
 app's selectors and permissions; this module only names the role groups."""
 
-from visitflow.accounts.models import Role
+from django.contrib.auth.models import AnonymousUser
+
+from visitflow.accounts.models import Role, User
 
 # Roles that read every customer (their job needs it) but own none.
 CUSTOMER_READ_ALL_ROLES = frozenset(
@@ -13,11 +15,11 @@ CUSTOMER_OWNER_ROLES = frozenset({Role.SALES, Role.SALES_MANAGER})
 CUSTOMER_NO_ACCESS_ROLES = frozenset({Role.DRIVER})
 
 
-def is_admin(user) -> bool:
+def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
 
-def role_of(user) -> str:
+def role_of(user: User | AnonymousUser) -> str:
     if not user.is_authenticated:
         return ""
     if user.is_superuser:

@@ -13,6 +13,7 @@ from visitflow.api.selectors import token_get_for_user, token_list_for_user
 from visitflow.api.services import token_create as token_create_service
 from visitflow.api.services import token_revoke as token_revoke_service
 from visitflow.core.exceptions import ApplicationError
+from visitflow.core.http import AuthenticatedHttpRequest
 
 
 @require_POST
@@ -41,7 +42,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
@@ -51,7 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -78,7 +79,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = token_get_for_user(request.user, pk)
     token_revoke_service(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

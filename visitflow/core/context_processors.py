@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.roles import is_admin
@@ -10,7 +11,7 @@ from visitflow.customers.permissions import can_list_customers
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # gettext_lazy: translated when the template renders
     url: str
     key: str
     icon: str

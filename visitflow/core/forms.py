@@ -35,8 +35,8 @@ class ServiceModelForm(forms.ModelForm):
         def fields_only(exclude: object = None, **_kwargs: object) -> None:
             model_full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
-        instance.full_clean = fields_only  # type: ignore[method-assign]
+        instance.full_clean = fields_only
         try:
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]  # private; django-stubs omits it
         finally:
             del instance.full_clean

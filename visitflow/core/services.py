@@ -18,7 +18,7 @@ def mask_value(value: str) -> str:
 
 def display_value(instance: models.Model, field_name: str) -> str:
     field = instance._meta.get_field(field_name)
-    if field.choices:
+    if isinstance(field, models.Field) and field.choices:
         value = getattr(instance, f"get_{field_name}_display")()
     else:
         value = getattr(instance, field_name)

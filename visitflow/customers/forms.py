@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,13 +39,17 @@ class CustomerForm(ServiceModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["level"].queryset = level_choices()
+        level_field = cast(forms.ModelChoiceField, self.fields["level"])
+        level_field.queryset = level_choices()
         # No silent default: a customer left at the first level would become a VIP.
-        self.fields["level"].empty_label = _("Choose a level")
-        self.fields["source"].choices = [("", _("Not specified")), *CustomerSource.choices]
+        level_field.empty_label = _("Choose a level")
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", _("Not specified")),
+            *CustomerSource.choices,
+        ]
         if can_choose_owner(user):
             # Left empty: the customer stays with its owner (or, when new, goes to you).
             self.fields["owner"] = OwnerChoiceField(
@@ -68,15 +74,15 @@ class CustomerForm(ServiceModelForm):
     def clean_contact_mobile(self) -> str:
         return normalize_phone(self.cleaned_data.get("contact_mobile", ""))
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         # Raw input: a mistyped phone still counts as "a contact was meant".
         has_contact_detail = self.data.get("contact_mobile") or self.data.get("contact_title")
         if has_contact_detail and not data.get("contact_name"):
             self.add_error("contact_name", _("Give the contact's name too."))
         return data
 
-    def customer_data(self) -> dict[str, object]:
+    def customer_data(self) -> dict[str, Any]:
         skip = {"confirm_similar", *self.CONTACT_FIELDS}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
@@ -101,15 +107,15 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         levels: list[tuple[str, str]],
         owners: list[tuple[int, str]],
         cities: list[str],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [("", _("All levels")), *levels]
-        self.fields["owner"].choices = [("", _("All owners")), *owners]
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", _("All levels")), *levels]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("All owners")), *owners]
         city_options = [("", _("All cities"))] + [(c, c) for c in cities]
         current = self.data.get("city") if self.is_bound else None
         if current and current not in cities:

@@ -1,5 +1,7 @@
 """Pure predicates: may this user do this to this customer? (Checked in views and the API.)"""
 
+from django.contrib.auth.models import AnonymousUser
+
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import (
     CUSTOMER_NO_ACCESS_ROLES,
@@ -15,11 +17,11 @@ def manages(user: User, person_id: int | None, person_team_manager_id: int | Non
     return person_id == user.pk or person_team_manager_id == user.pk
 
 
-def can_list_customers(user: User) -> bool:
+def can_list_customers(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and role_of(user) not in CUSTOMER_NO_ACCESS_ROLES
 
 
-def can_create_customer(user: User) -> bool:
+def can_create_customer(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (is_admin(user) or role_of(user) in CUSTOMER_OWNER_ROLES)
 
 

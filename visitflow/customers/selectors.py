@@ -157,7 +157,7 @@ def city_choices_for_user(user: User) -> list[str]:
     """Cities of the customers the user sees, for the filter (cached: a DISTINCT over
     the whole scope is too dear to run on every list page)."""
     key = f"customers:cities:{user.pk}:{role_of(user)}"
-    cities = cache.get(key)
+    cities: list[str] | None = cache.get(key)
     if cities is None:
         qs = customer_base_qs_for_user(user).exclude(city="")
         cities = list(qs.order_by("city").values_list("city", flat=True).distinct()[:300])

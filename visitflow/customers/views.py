@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
+from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.customers import services
 from visitflow.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
 from visitflow.customers.models import Customer
@@ -36,7 +37,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_list_customers(request.user):
         raise PermissionDenied
     user = request.user
@@ -66,7 +67,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "querystring": query.urlencode(),
         "can_create": can_create_customer(user),
-        "show_owner_filter": len(form.fields["owner"].choices) > 2,
+        # A ChoiceField, its choices a list; django-stubs types .fields values as Field.
+        "show_owner_filter": len(form.fields["owner"].choices) > 2,  # type: ignore[attr-defined]
     }
     template = "customers/customer_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -75,7 +77,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _similar_names_confirmed(
-    request: HttpRequest, form: CustomerForm, *, customer: Customer | None = None
+    request: AuthenticatedHttpRequest, form: CustomerForm, *, customer: Customer | None = None
 ) -> bool:
     """查重: a new or renamed customer whose name is close to another's needs a yes.
 
@@ -114,7 +116,7 @@ def _render_form(
 
 
 @login_required
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_customer(request.user):
         raise PermissionDenied
     form = CustomerForm(request.POST or None, user=request.user)
@@ -136,7 +138,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(request.user, pk)
     history = customer.activity.select_related("actor").order_by("-created", "-id")[:50]
     return render(
@@ -154,7 +156,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(request.user, pk)
     if not can_edit_customer(request.user, customer):
         raise PermissionDenied
@@ -176,7 +178,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(request.user, pk)
     try:
         services.customer_archive(actor=request.user, customer=customer)
@@ -188,7 +190,7 @@ def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def customer_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(request.user, pk)
     try:
         services.customer_restore(actor=request.user, customer=customer)
@@ -214,7 +216,7 @@ def _contact_form_response(
 
 
 @login_required
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(request.user, pk)
     if not can_edit_customer(request.user, customer):
         raise PermissionDenied
@@ -232,7 +234,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(request.user, pk)
     customer = contact.customer
     if not can_edit_customer(request.user, customer):
@@ -253,7 +255,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(request.user, pk)
     customer = contact.customer
     try:

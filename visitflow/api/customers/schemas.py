@@ -4,6 +4,7 @@ a 422 from the schema rather than a database error."""
 from datetime import datetime
 from typing import Any, Literal
 
+from django.db.models import Field as ModelField
 from django.db.models import Model
 from ninja import Field, Schema
 
@@ -19,7 +20,10 @@ MAX_PHONE_INPUT_LENGTH = 32
 
 
 def _max(model: type[Model], field: str) -> int:
-    return model._meta.get_field(field).max_length  # type: ignore[return-value]
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, ModelField) or model_field.max_length is None:
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return model_field.max_length
 
 
 class CustomerFilterParams(InputSchema):
