@@ -28,7 +28,7 @@ PYTEST_ARGS ?=
 MESSAGES_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules \
 	--ignore=static/vendor --ignore=var --ignore=tests --ignore=bench --ignore=docs
 
-.PHONY: setup env venv vendor compilemessages messages run test lint format clean help \
+.PHONY: setup env venv vendor compilemessages messages run test lint typecheck format clean help \
 	check-migrations check-deploy check-i18n pytest
 # Steps run one after another, in the order written, even under make -j.
 .NOTPARALLEL:
@@ -36,8 +36,9 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules \
 help:
 	@echo "make setup            venv (uv sync --frozen), npm ci + static/vendor, compiled translations"
 	@echo "make run              setup, migrate, seed_demo, collectstatic, serve on http://$(HOST):$(PORT)/"
-	@echo "make test             setup, ruff, migrations check, deploy check, translations check, pytest"
+	@echo "make test             setup, ruff, mypy, migrations check, deploy check, translations check, pytest"
 	@echo "make lint | format    ruff check / ruff format (fixes)"
+	@echo "make typecheck        mypy visitflow config (django-stubs)"
 	@echo "make messages         makemessages for zh_Hans and en (needs GNU gettext)"
 	@echo "make compilemessages  .po -> .mo with polib (no gettext needed)"
 
@@ -85,6 +86,11 @@ lint: venv
 	@echo "== ruff format --check"
 	@$(BIN)/ruff format --check .
 
+# The django-stubs plugin imports config.settings, which needs the testing env.
+typecheck: venv
+	@echo "== mypy"
+	@VISITFLOW_TESTING=1 $(BIN)/mypy visitflow config
+
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -111,7 +117,7 @@ DEPLOY_ENV := env -u DEBUG -u VISITFLOW_TESTING -u SECURE_COOKIES -u SECURE_SSL_
 
 # Each step is a target of its own, so one can be rerun alone (`make check-deploy`);
 # `make test` runs them in this order and stops at the first failure.
-test: setup lint check-migrations check-deploy check-i18n pytest
+test: setup lint typecheck check-migrations check-deploy check-i18n pytest
 
 check-migrations: venv
 	@echo "== makemigrations --check"
@@ -131,5 +137,5 @@ pytest: venv
 	@VISITFLOW_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENDOR) node_modules var/staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENDOR) node_modules var/staticfiles .pytest_cache .ruff_cache .mypy_cache
 	find locale -name '*.mo' -delete
