@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "visitflow.core",
     "visitflow.accounts",
     "visitflow.customers",
-    "visitflow.visits",
     "visitflow.api",
 ]
 
