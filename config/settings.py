@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "visitflow.core",
     "visitflow.accounts",
     "visitflow.customers",
+    "visitflow.visits",
     "visitflow.api",
 ]
 
