@@ -1,0 +1,264 @@
+"""Reads of visits and what hangs off them, always scoped to the user who asks."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from visitflow.accounts.models import Role, User
+from visitflow.accounts.roles import is_admin, role_of
+from visitflow.customers.permissions import can_list_customers
+from visitflow.customers.selectors import customer_scope_q
+from visitflow.visits.models import (
+    OPEN_REQUEST_STATES,
+    FollowUp,
+    FollowUpState,
+    ReturnCall,
+    StepState,
+    TravelLeg,
+    Visit,
+    VisitRequest,
+    VisitStatus,
+    VisitStep,
+)
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The customer scope, re-rooted on a relation (customer__owner=… for visits)."""
+    children = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            key, value = child
+            children.append((f"{prefix}__{key}", value))
+    clone = Q()
+    clone.connector = q.connector
+    clone.negated = q.negated
+    clone.children = children
+    return clone
+
+
+def visit_scope_q(user: User) -> Q | None:
+    """Visits a user may see: their customers' visits, plus those they host or co-host."""
+    scope = customer_scope_q(user)
+    if scope is None:
+        return None
+    co_hosted = Visit.co_hosts.through.objects.filter(user_id=user.pk).values("visit_id")
+    return _prefixed(scope, "customer") | Q(host=user) | Q(pk__in=co_hosted)
+
+
+def visit_base_qs_for_user(user: User) -> QuerySet[Visit]:
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    if not can_list_customers(user):
+        # A driver sees no visit list (their trips come with logistics).
+        return Visit.objects.none()
+    qs = Visit.objects.all()
+    scope = visit_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    if not is_admin(user):
+        qs = qs.filter(customer__is_active=True)
+    return qs
+
+
+@dataclass(frozen=True)
+class VisitFilters:
+    q: str = ""
+    status: str = ""
+    host: int | None = None
+    period: str = ""  # upcoming, today, past
+    customer: int | None = None
+
+
+def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> QuerySet[Visit]:
+    filters = filters or VisitFilters()
+    qs = visit_base_qs_for_user(user)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(customer__name__icontains=term) | Q(customer__short_name__icontains=term))
+    if filters.status in VisitStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.host:
+        qs = qs.filter(host_id=filters.host)
+    if filters.customer:
+        qs = qs.filter(customer_id=filters.customer)
+    now = timezone.now()
+    today = timezone.localdate()
+    start_of_day = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    if filters.period == "today":
+        qs = qs.filter(starts_at__lt=start_of_day + timedelta(days=1), ends_at__gte=start_of_day)
+    elif filters.period == "upcoming":
+        qs = qs.filter(ends_at__gte=now).exclude(status=VisitStatus.CANCELLED)
+    elif filters.period == "past":
+        qs = qs.filter(ends_at__lt=now)
+    order = ("starts_at", "id") if filters.period in ("upcoming", "today") else ("-starts_at", "-id")
+    return qs.select_related("customer", "customer__level", "host").order_by(*order)
+
+
+def visit_get_for_user(user: User, pk: int) -> Visit:
+    visit = (
+        visit_base_qs_for_user(user)
+        .filter(pk=pk)
+        .select_related("customer", "customer__level", "customer__owner", "host", "host__team")
+        .prefetch_related("co_hosts")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def visit_detail_parts(visit: Visit) -> dict[str, object]:
+    """Everything the visit page shows, in a fixed number of queries."""
+    steps = list(
+        visit.steps.select_related("playbook_step", "owner", "done_by").prefetch_related("items")
+    )
+    now = timezone.now()
+    pending = [s for s in steps if s.state == StepState.PENDING]
+    for step in steps:
+        step.is_overdue = bool(  # type: ignore[attr-defined]
+            step.state == StepState.PENDING and step.due_at and step.due_at < now
+        )
+    return {
+        "visitors": list(visit.visitors.select_related("contact")),
+        "legs": list(visit.legs.all()),
+        "steps": steps,
+        "next_step": min(pending, key=lambda s: (s.due_at or now, s.position), default=None),
+        "overdue_count": sum(1 for s in steps if getattr(s, "is_overdue", False)),
+        "requests": list(visit.requests.select_related("owner").order_by("state", "due_date")),
+        "reschedules": list(visit.reschedules.select_related("by")),
+        "return_call": ReturnCall.objects.filter(visit=visit).select_related("made_by").first(),
+    }
+
+
+def step_get_for_user(user: User, pk: int) -> VisitStep:
+    step = (
+        VisitStep.objects.filter(pk=pk, visit__in=visit_base_qs_for_user(user))
+        .select_related("visit", "visit__customer", "visit__host", "playbook_step")
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return step
+
+
+def leg_get_for_user(user: User, pk: int) -> TravelLeg:
+    leg = (
+        TravelLeg.objects.filter(pk=pk, visit__in=visit_base_qs_for_user(user))
+        .select_related("visit", "visit__customer")
+        .first()
+    )
+    if leg is None:
+        raise Http404
+    return leg
+
+
+def request_list_for_user(user: User, *, open_only: bool = True) -> QuerySet[VisitRequest]:
+    qs = VisitRequest.objects.filter(
+        Q(visit__in=visit_base_qs_for_user(user)) | Q(owner=user)
+    ).select_related("visit", "customer", "owner")
+    if open_only:
+        qs = qs.filter(state__in=OPEN_REQUEST_STATES)
+    return qs.order_by("due_date", "id")
+
+
+def request_get_for_user(user: User, pk: int) -> VisitRequest:
+    request = request_list_for_user(user, open_only=False).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def feedback_list_for_user(user: User) -> QuerySet[ReturnCall]:
+    """Return-call outcomes: a manager sees the team's, newest first (SOP 5.1 及时做好报告)."""
+    return (
+        ReturnCall.objects.filter(visit__in=visit_base_qs_for_user(user))
+        .select_related("visit", "visit__customer", "made_by")
+        .order_by("-made_at", "-id")
+    )
+
+
+def follow_up_list_for_user(user: User, *, open_only: bool = True) -> QuerySet[FollowUp]:
+    scope = customer_scope_q(user)
+    qs = FollowUp.objects.all()
+    if not can_list_customers(user):
+        return qs.none()
+    if scope is not None:
+        qs = qs.filter(_prefixed(scope, "customer") | Q(owner=user))
+    if open_only:
+        qs = qs.filter(state=FollowUpState.OPEN)
+    return qs.select_related("customer", "customer__level", "owner", "visit").order_by(
+        "due_date", "id"
+    )
+
+
+def follow_up_get_for_user(user: User, pk: int) -> FollowUp:
+    follow_up = follow_up_list_for_user(user, open_only=False).filter(pk=pk).first()
+    if follow_up is None:
+        raise Http404
+    return follow_up
+
+
+@dataclass
+class MyDay:
+    today: date
+    visits: list[Visit]
+    steps: list[VisitStep]
+    requests: list[VisitRequest]
+    follow_ups: list[FollowUp]
+
+
+def my_day_for_user(user: User) -> MyDay:
+    """Today and tomorrow: visits I host, my steps due or overdue, requests, follow-ups."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    horizon = start + timedelta(days=2)
+    visits = list(
+        Visit.objects.filter(Q(host=user) | Q(co_hosts=user))
+        .filter(starts_at__lt=horizon, ends_at__gte=start)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("customer", "customer__level", "host")
+        .prefetch_related(
+            Prefetch("legs", queryset=TravelLeg.objects.order_by("arrives_at")),
+            "visitors",
+        )
+        .distinct()
+        .order_by("starts_at")[:50]
+    )
+    steps = list(
+        VisitStep.objects.filter(owner=user, state=StepState.PENDING, due_at__lt=horizon)
+        .exclude(visit__status__in=[VisitStatus.CANCELLED, VisitStatus.CLOSED])
+        .select_related("visit", "visit__customer", "playbook_step")
+        .order_by("due_at")[:100]
+    )
+    requests = list(
+        VisitRequest.objects.filter(
+            owner=user, state__in=OPEN_REQUEST_STATES, due_date__lt=today + timedelta(days=2)
+        )
+        .select_related("customer", "visit")
+        .order_by("due_date")[:50]
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(
+            owner=user, state=FollowUpState.OPEN, due_date__lt=today + timedelta(days=2)
+        )
+        .select_related("customer", "customer__level")
+        .order_by("due_date")[:50]
+    )
+    return MyDay(today=today, visits=visits, steps=steps, requests=requests, follow_ups=follow_ups)
+
+
+def host_choices_for_user(user: User) -> QuerySet[User]:
+    """Who may host: active salespeople and managers the user can assign work to."""
+    qs = User.objects.filter(is_active=True, role__in=[Role.SALES, Role.SALES_MANAGER])
+    if is_admin(user) or role_of(user) in (Role.DIRECTOR, Role.GENERAL_MANAGER):
+        return qs.order_by("display_name")
+    if role_of(user) == Role.SALES_MANAGER:
+        return qs.filter(Q(pk=user.pk) | Q(team__manager=user)).order_by("display_name")
+    if user.team_id:
+        return qs.filter(team_id=user.team_id).order_by("display_name")
+    return qs.filter(pk=user.pk)
