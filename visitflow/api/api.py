@@ -6,6 +6,7 @@ from visitflow.api.auth import bearer_auth, session_auth
 from visitflow.api.customers.router import router as customers_router
 from visitflow.api.errors import register_exception_handlers
 from visitflow.api.tokens.router import router as tokens_router
+from visitflow.api.visits.router import router as visits_router
 
 api = NinjaAPI(
     title="VisitFlow API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 register_exception_handlers(api)
 api.add_router("/", tokens_router)
 api.add_router("/", customers_router)
+api.add_router("/", visits_router)
