@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("visitflow.core.urls")),
     path("accounts/", include("visitflow.accounts.urls")),
     path("customers/", include("visitflow.customers.urls")),
+    path("visits/", include("visitflow.visits.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

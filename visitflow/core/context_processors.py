@@ -22,11 +22,22 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [NavItem(_("Home"), reverse("core:home"), "home", "house")]
+    items = []
     if can_list_customers(user):
-        items.append(NavItem(_("Customers"), reverse("customers:list"), "customers", "building"))
+        items += [
+            NavItem(_("My day"), reverse("visits:my_day"), "my_day", "sun"),
+            NavItem(_("Visits"), reverse("visits:list"), "visits", "calendar2-week"),
+            NavItem(_("Customers"), reverse("customers:list"), "customers", "building"),
+            NavItem(
+                _("Follow-ups"), reverse("visits:follow_ups"), "follow_ups", "telephone-outbound"
+            ),
+        ]
+    else:
+        items.append(NavItem(_("Home"), reverse("core:home"), "home", "house"))
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin", "gear"))
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
+    if match and match.url_name in ("my_day", "follow_ups", "follow_up_log"):
+        current = "follow_ups" if match.url_name != "my_day" else "my_day"
     return {"nav_items": items, "nav_current": current}

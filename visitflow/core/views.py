@@ -10,7 +10,7 @@ from visitflow.customers.permissions import can_list_customers
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if can_list_customers(request.user):
-        return redirect("customers:list")
+        return redirect("visits:my_day")
     return render(request, "core/home.html")
 
 

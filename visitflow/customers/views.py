@@ -32,6 +32,8 @@ from visitflow.customers.selectors import (
     owner_filter_choices_for_user,
     similar_customers,
 )
+from visitflow.visits.models import OPEN_REQUEST_STATES, FollowUpState
+from visitflow.visits.permissions import can_create_visit
 
 PAGE_SIZE = 25
 
@@ -148,6 +150,15 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "contacts": customer.contacts.all(),
             "history": history,
+            "visits": customer.visits.select_related("host").order_by("-starts_at")[:10],
+            "open_requests": customer.visit_requests.filter(state__in=OPEN_REQUEST_STATES)
+            .select_related("owner")
+            .order_by("due_date"),
+            "follow_ups": customer.follow_ups.filter(state=FollowUpState.OPEN).select_related(
+                "owner"
+            ),
+            "can_register_visit": can_create_visit(request.user)
+            and can_edit_customer(request.user, customer),
             "can_edit": can_edit_customer(request.user, customer),
             "can_archive": can_archive_customer(request.user, customer),
             "can_restore": can_restore_customer(request.user, customer),

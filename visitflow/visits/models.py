@@ -89,7 +89,14 @@ class Visit(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.starts_at:%Y-%m-%d}"
+        from django.utils import timezone
+
+        return f"{self.customer} · {timezone.localtime(self.starts_at):%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("visits:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

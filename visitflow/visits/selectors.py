@@ -95,7 +95,9 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
         qs = qs.filter(ends_at__gte=now).exclude(status=VisitStatus.CANCELLED)
     elif filters.period == "past":
         qs = qs.filter(ends_at__lt=now)
-    order = ("starts_at", "id") if filters.period in ("upcoming", "today") else ("-starts_at", "-id")
+    order = (
+        ("starts_at", "id") if filters.period in ("upcoming", "today") else ("-starts_at", "-id")
+    )
     return qs.select_related("customer", "customer__level", "host").order_by(*order)
 
 

@@ -1,0 +1,478 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from visitflow.core.exceptions import ApplicationError
+from visitflow.core.forms import apply_application_error
+from visitflow.customers.permissions import can_list_customers
+from visitflow.visits import services
+from visitflow.visits.forms import (
+    CancelForm,
+    FollowUpLogForm,
+    LegForm,
+    RequestForm,
+    RequestStateForm,
+    ReturnCallForm,
+    SkipForm,
+    VisitFilterForm,
+    VisitForm,
+    VisitorForm,
+)
+from visitflow.visits.models import Visit, Visitor, VisitStatus, VisitStepItem
+from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
+from visitflow.visits.selectors import (
+    VisitFilters,
+    feedback_list_for_user,
+    follow_up_get_for_user,
+    follow_up_list_for_user,
+    leg_get_for_user,
+    my_day_for_user,
+    request_get_for_user,
+    request_list_for_user,
+    step_get_for_user,
+    visit_base_qs_for_user,
+    visit_detail_parts,
+    visit_get_for_user,
+    visit_list_for_user,
+)
+
+PAGE_SIZE = 25
+
+# What each life-cycle button does (the allowed moves live in services.TRANSITIONS).
+TRANSITION_SERVICES = {
+    VisitStatus.CONFIRMED: services.visit_confirm,
+    VisitStatus.DRAFT: services.visit_reopen,
+    VisitStatus.IN_PROGRESS: services.visit_mark_arrived,
+    VisitStatus.DEPARTED: services.visit_mark_departed,
+    VisitStatus.CLOSED: services.visit_close,
+}
+
+
+def _require_visits(request: HttpRequest) -> None:
+    if not can_list_customers(request.user):
+        raise PermissionDenied
+
+
+def _page(request: HttpRequest, qs: object) -> object:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    _require_visits(request)
+    form = VisitFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = VisitFilters(
+        q=data.get("q") or "",
+        status=data.get("status") or "",
+        period=data.get("period") or ("" if form.is_bound else "upcoming"),
+    )
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": _page(request, visit_list_for_user(request.user, filters)),
+        "can_create": can_create_visit(request.user),
+    }
+    template = "visits/visit_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def my_day(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "visits/my_day.html",
+        {"day": my_day_for_user(request.user), "now": timezone.now()},
+    )
+
+
+def _visit_form_response(
+    request: HttpRequest, form: VisitForm, visit: Visit | None = None, status: int = 200
+) -> HttpResponse:
+    return render(request, "visits/visit_form.html", {"form": form, "visit": visit}, status=status)
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_visit(request.user):
+        raise PermissionDenied
+    initial = {}
+    customer_id = request.GET.get("customer", "")
+    if customer_id.isdigit():
+        initial["customer"] = int(customer_id)
+    form = VisitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reschedule_reason"}
+        data["co_hosts"] = list(data.get("co_hosts") or [])
+        try:
+            visit = services.visit_create(actor=request.user, **data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(
+                request, _("Visit registered. Add the visitors and their travel next.")
+            )
+            return redirect("visits:detail", pk=visit.pk)
+    status = 422 if request.method == "POST" else 200
+    return _visit_form_response(request, form, status=status)
+
+
+@login_required
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    if not can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None, instance=visit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reschedule_reason", "")
+        data["co_hosts"] = list(data.get("co_hosts") or [])
+        fresh = visit_get_for_user(request.user, pk)
+        try:
+            services.visit_update(
+                actor=request.user, visit=fresh, data=data, reschedule_reason=reason
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("visits:detail", pk=pk)
+    status = 422 if request.method == "POST" else 200
+    return _visit_form_response(request, form, visit, status=status)
+
+
+def _detail_context(request: HttpRequest, visit: Visit, **extra: object) -> dict[str, object]:
+    user = request.user
+    can_edit = can_edit_visit(user, visit)
+    context: dict[str, object] = {
+        "visit": visit,
+        "can_edit": can_edit,
+        "editable": can_edit and visit.status in services.EDITABLE_STATES,
+        "missing": services.visit_missing_for_confirmation(visit)
+        if visit.status == VisitStatus.DRAFT
+        else [],
+        "moves": [
+            target
+            for target in services.TRANSITIONS[visit.status]
+            if can_edit and target != VisitStatus.CANCELLED
+        ],
+        "can_cancel": can_edit and services.can_transition(visit, VisitStatus.CANCELLED),
+        "visitor_form": VisitorForm(),
+        "leg_form": LegForm(),
+        "request_form": RequestForm(user=user),
+        "return_call_form": ReturnCallForm(),
+        "cancel_form": CancelForm(),
+        "history": visit.customer.activity.filter(object_type__startswith="visits.")
+        .select_related("actor")
+        .order_by("-created", "-id")[:60],
+        **visit_detail_parts(visit),
+    }
+    context.update(extra)
+    for step in context["steps"]:  # type: ignore[attr-defined]
+        step.workable = can_work_step(user, step)
+    return context
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    return render(request, "visits/visit_detail.html", _detail_context(request, visit))
+
+
+def _detail_with_errors(request: HttpRequest, visit: Visit, **forms: object) -> HttpResponse:
+    """Re-show the visit page with the form that failed, keeping what was typed."""
+    return render(
+        request, "visits/visit_detail.html", _detail_context(request, visit, **forms), status=422
+    )
+
+
+@login_required
+@require_POST
+def visit_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    if not can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    try:
+        if target == VisitStatus.CANCELLED:
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                return _detail_with_errors(request, visit, cancel_form=form)
+            services.visit_cancel(
+                actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
+            )
+        elif target in TRANSITION_SERVICES:
+            TRANSITION_SERVICES[target](actor=request.user, visit=visit)
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The visit is now “%(status)s”.") % {"status": visit.get_status_display()}
+        )
+    return redirect("visits:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def visitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    form = VisitorForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.visitor_add(actor=request.user, visit=visit, **data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Visitor added."))
+            return redirect(f"{visit.get_absolute_url()}#party")
+    return _detail_with_errors(request, visit, visitor_form=form)
+
+
+@login_required
+@require_POST
+def visitor_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    visitor = (
+        Visitor.objects.filter(pk=pk, visit__in=visit_base_qs_for_user(request.user))
+        .select_related("visit", "visit__customer")
+        .first()
+    )
+    if visitor is None:
+        raise Http404
+    try:
+        services.visitor_remove(actor=request.user, visitor=visitor)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{visitor.visit.get_absolute_url()}#party")
+
+
+@login_required
+@require_POST
+def leg_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    form = LegForm(request.POST)
+    if form.is_valid():
+        try:
+            leg = services.leg_add(actor=request.user, visit=visit, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            warning = services.leg_number_warning(leg.mode, leg.number)
+            if warning:
+                messages.warning(request, warning)
+            messages.success(request, _("Journey added."))
+            return redirect(f"{visit.get_absolute_url()}#itinerary")
+    return _detail_with_errors(request, visit, leg_form=form)
+
+
+@login_required
+def leg_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    leg = leg_get_for_user(request.user, pk)
+    if not can_edit_visit(request.user, leg.visit):
+        raise PermissionDenied
+    form = LegForm(request.POST or None, instance=leg)
+    if request.method == "POST" and form.is_valid():
+        fresh = leg_get_for_user(request.user, pk)
+        try:
+            services.leg_update(actor=request.user, leg=fresh, data=form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(f"{leg.visit.get_absolute_url()}#itinerary")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "visits/leg_form.html", {"form": form, "leg": leg}, status=status)
+
+
+@login_required
+@require_POST
+def leg_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    leg = leg_get_for_user(request.user, pk)
+    try:
+        services.leg_remove(actor=request.user, leg=leg)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{leg.visit.get_absolute_url()}#itinerary")
+
+
+@login_required
+@require_POST
+def step_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    step = step_get_for_user(request.user, pk)
+    try:
+        if action == "done":
+            services.step_complete(actor=request.user, step=step)
+        elif action == "reopen":
+            services.step_reopen(actor=request.user, step=step)
+        elif action == "skip":
+            form = SkipForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(_("Say why the step is skipped."))
+            services.step_skip(actor=request.user, step=step, reason=form.cleaned_data["reason"])
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        if request.htmx:
+            return render(
+                request,
+                "visits/_step.html",
+                {"step": _step_for_partial(request, step.pk), "step_error": exc.message},
+                status=422,
+            )
+        messages.error(request, exc.message)
+    if request.htmx:
+        return render(request, "visits/_step.html", {"step": _step_for_partial(request, pk)})
+    return redirect(f"{step.visit.get_absolute_url()}#step-{pk}")
+
+
+def _step_for_partial(request: HttpRequest, pk: int) -> object:
+    step = step_get_for_user(request.user, pk)
+    step = (
+        type(step)
+        .objects.select_related("playbook_step", "owner", "done_by", "visit")
+        .prefetch_related("items")
+        .get(pk=step.pk)
+    )
+    step.workable = can_work_step(request.user, step)  # type: ignore[attr-defined]
+    step.is_overdue = bool(  # type: ignore[attr-defined]
+        step.state == "pending" and step.due_at and step.due_at < timezone.now()
+    )
+    return step
+
+
+@login_required
+@require_POST
+def item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    item = (
+        VisitStepItem.objects.filter(pk=pk, step__visit__in=visit_base_qs_for_user(request.user))
+        .select_related("step", "step__visit", "step__visit__customer")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    try:
+        services.step_item_toggle(
+            actor=request.user, item=item, done=request.POST.get("done") == "1"
+        )
+    except ApplicationError as exc:
+        if request.htmx:
+            return HttpResponse(exc.message, status=403)
+        messages.error(request, exc.message)
+    if request.htmx:
+        return render(
+            request, "visits/_step.html", {"step": _step_for_partial(request, item.step_id)}
+        )
+    return redirect(f"{item.step.visit.get_absolute_url()}#step-{item.step_id}")
+
+
+@login_required
+@require_POST
+def request_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    form = RequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.request_create(actor=request.user, visit=visit, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Request recorded."))
+            return redirect(f"{visit.get_absolute_url()}#requests")
+    return _detail_with_errors(request, visit, request_form=form)
+
+
+@login_required
+@require_POST
+def request_state(request: HttpRequest, pk: int) -> HttpResponse:
+    visit_request = request_get_for_user(request.user, pk)
+    form = RequestStateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_set_state(
+                actor=request.user, request=visit_request, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Unknown state."))
+    target = request.POST.get("next") or f"{visit_request.visit.get_absolute_url()}#requests"
+    if not target.startswith("/"):
+        target = "/"
+    return redirect(target)
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    _require_visits(request)
+    return render(
+        request,
+        "visits/request_list.html",
+        {"page": _page(request, request_list_for_user(request.user))},
+    )
+
+
+@login_required
+def return_call(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(request.user, pk)
+    if request.method != "POST":
+        return redirect(f"{visit.get_absolute_url()}#return-call")
+    form = ReturnCallForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_call_record(actor=request.user, visit=visit, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Return call recorded."))
+            return redirect(f"{visit.get_absolute_url()}#return-call")
+    return _detail_with_errors(request, visit, return_call_form=form)
+
+
+@login_required
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    _require_visits(request)
+    return render(
+        request,
+        "visits/feedback_list.html",
+        {"page": _page(request, feedback_list_for_user(request.user))},
+    )
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    _require_visits(request)
+    return render(
+        request,
+        "visits/follow_up_list.html",
+        {"page": _page(request, follow_up_list_for_user(request.user))},
+    )
+
+
+@login_required
+def follow_up_log(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = follow_up_get_for_user(request.user, pk)
+    form = FollowUpLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_log(actor=request.user, follow_up=follow_up, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Follow-up logged; the next one is planned."))
+            return redirect("visits:follow_ups")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "visits/follow_up_form.html",
+        {"form": form, "follow_up": follow_up},
+        status=status,
+    )
