@@ -82,3 +82,43 @@ class User(AbstractUser):
         if self.team is None or self.team.manager_id == self.pk:
             return None
         return self.team.manager
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a personal calendar feed URL (/visits/calendar/<token>.ics).
+
+    Calendar apps cannot log in, so the URL itself is the credential. Unlike API tokens
+    the value is kept (not hashed): like the "secret address" of other calendars, the
+    owner can copy the URL again to subscribe on another device. It only ever gives
+    read access to the owner's calendar, and rotating or revoking it cuts off every
+    subscriber at once.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_tokens",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -24,9 +24,9 @@ from visitflow.visits.models import (
     StepState,
     TravelLeg,
     Visit,
+    Visitor,
     VisitStatus,
     VisitStep,
-    Visitor,
 )
 from visitflow.visits.selectors import visit_base_qs_for_user
 
@@ -188,6 +188,10 @@ def step_event(visit: Visit, step: VisitStep, url: str = "") -> Event:
     if url:
         event.add("url", url)
     return event
+
+
+def feed_path(token: str) -> str:
+    return reverse("visits:calendar_feed", args=[token])
 
 
 def visit_ics(visit: Visit, *, absolute_url: UrlBuilder) -> bytes:

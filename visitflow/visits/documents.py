@@ -27,9 +27,9 @@ from visitflow.visits.models import (
     TravelLeg,
     TravelMode,
     Visit,
+    Visitor,
     VisitRequest,
     VisitStep,
-    Visitor,
 )
 from visitflow.visits.selectors import visit_detail_parts
 
@@ -243,7 +243,7 @@ def brief_pdf(visit: Visit, *, user: User) -> bytes:
     )
     pdf.title_block(
         customer.name,
-        _("Reception brief · %(start)s – %(end)s")
+        _("Reception brief · %(start)s to %(end)s")
         % {"start": _dt(visit.starts_at), "end": _dt(visit.ends_at)},
     )
 
@@ -287,7 +287,7 @@ def brief_pdf(visit: Visit, *, user: User) -> bytes:
             ]
             for i, v in enumerate(visitors, start=1)
         ],
-        (8, 34, 32, 66, 38),
+        (11, 34, 31, 64, 38),
     )
 
     pdf.section(_("Itinerary"))
@@ -319,7 +319,7 @@ def brief_pdf(visit: Visit, *, user: User) -> bytes:
             ]
             for i, step in enumerate(steps, start=1)
         ],
-        (8, 52, 30, 32, 56),
+        (11, 50, 30, 32, 55),
     )
 
     pdf.section(_("Open requests"))
@@ -369,22 +369,15 @@ def _both(pair: tuple[str, str]) -> str:
     return f"{pair[0]} {pair[1]}"
 
 
-def _day(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    local = timezone.localtime(value, _zone())
-    zh, en = _WEEKDAYS[local.weekday()]
-    return f"{local:%Y-%m-%d} {zh} {en}"
-
-
 def _day_time(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = timezone.localtime(value, _zone())
-    return f"{_day(value)}\n{local:%H:%M}"
+    zh, en = _WEEKDAYS[local.weekday()]
+    return f"{local:%Y-%m-%d}\n{zh} {en} {local:%H:%M}"
 
 
-def itinerary_pdf(visit: Visit, *, user: User) -> bytes:
+def itinerary_pdf(visit: Visit) -> bytes:
     """What the visitors may see: dates, their legs, whom to call, where to go."""
     visitors = list(visit.visitors.all())
     legs = list(visit.legs.all())
