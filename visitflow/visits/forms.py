@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +76,7 @@ class VisitForm(ServiceModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         hosts = host_choices_for_user(user)
@@ -99,8 +101,8 @@ class VisitForm(ServiceModelForm):
                 queryset=customer_base_qs_for_user(user).order_by("name"),
             )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The departure must be after the arrival."))
@@ -150,8 +152,8 @@ class LegForm(ServiceModelForm):
             "actual_arrival",
         ]
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         departs, arrives = data.get("departs_at"), data.get("arrives_at")
         if departs and arrives and arrives <= departs:
             self.add_error("arrives_at", _("The arrival must be after the departure."))
@@ -174,9 +176,9 @@ class RequestForm(forms.Form):
         label=_("Details"), max_length=3000, required=False, widget=forms.Textarea({"rows": 2})
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = host_choices_for_user(user)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = host_choices_for_user(user)
 
 
 class RequestStateForm(forms.Form):
@@ -253,7 +255,7 @@ class VisitFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("status", "period"):
             self.fields[name].widget.attrs["class"] = "form-select"

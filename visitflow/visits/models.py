@@ -1,5 +1,7 @@
 """A customer's visit to the company (SOP 5.1) and the ten steps that carry it."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
@@ -189,7 +191,7 @@ class TravelLeg(BaseModel):
         return f"{label} {self.from_place}→{self.to_place}".strip()
 
     @property
-    def expected_arrival(self):
+    def expected_arrival(self) -> datetime:
         return self.actual_arrival or self.arrives_at
 
 

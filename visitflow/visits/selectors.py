@@ -1,11 +1,15 @@
 """Reads of visits and what hangs off them, always scoped to the user who asks."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.sql.where import NothingNode
 from django.http import Http404
 from django.utils import timezone
+from django.utils.tree import Node
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
@@ -27,12 +31,12 @@ from visitflow.visits.models import (
 
 def _prefixed(q: Q, prefix: str) -> Q:
     """The customer scope, re-rooted on a relation (customer__owner=… for visits)."""
-    children = []
+    children: list[Node | NothingNode | Sequence[Any]] = []
     for child in q.children:
         if isinstance(child, Q):
             children.append(_prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = cast("tuple[str, Any]", child)  # a Q's leaves are (lookup, value)
             children.append((f"{prefix}__{key}", value))
     clone = Q()
     clone.connector = q.connector

@@ -1,15 +1,20 @@
+from typing import Protocol, TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
+from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.customers.permissions import can_list_customers
 from visitflow.visits import services
 from visitflow.visits.forms import (
@@ -24,7 +29,7 @@ from visitflow.visits.forms import (
     VisitForm,
     VisitorForm,
 )
-from visitflow.visits.models import Visit, Visitor, VisitStatus, VisitStepItem
+from visitflow.visits.models import Visit, Visitor, VisitStatus, VisitStep, VisitStepItem
 from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
 from visitflow.visits.selectors import (
     VisitFilters,
@@ -44,8 +49,16 @@ from visitflow.visits.selectors import (
 
 PAGE_SIZE = 25
 
+_M = TypeVar("_M", bound=Model)
+
+
+class _TransitionService(Protocol):
+    def __call__(self, *, actor: User, visit: Visit) -> Visit: ...
+
+
 # What each life-cycle button does (the allowed moves live in services.TRANSITIONS).
-TRANSITION_SERVICES = {
+# Keyed by str: the URL's target is a plain string, and VisitStatus members are strs.
+TRANSITION_SERVICES: dict[str, _TransitionService] = {
     VisitStatus.CONFIRMED: services.visit_confirm,
     VisitStatus.DRAFT: services.visit_reopen,
     VisitStatus.IN_PROGRESS: services.visit_mark_arrived,
@@ -54,17 +67,17 @@ TRANSITION_SERVICES = {
 }
 
 
-def _require_visits(request: HttpRequest) -> None:
+def _require_visits(request: AuthenticatedHttpRequest) -> None:
     if not can_list_customers(request.user):
         raise PermissionDenied
 
 
-def _page(request: HttpRequest, qs: object) -> object:
+def _page(request: AuthenticatedHttpRequest, qs: QuerySet[_M]) -> Page[_M]:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
-def visit_list(request: HttpRequest) -> HttpResponse:
+def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
     form = VisitFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -86,7 +99,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_day(request: HttpRequest) -> HttpResponse:
+def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "visits/my_day.html",
@@ -95,13 +108,16 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 
 def _visit_form_response(
-    request: HttpRequest, form: VisitForm, visit: Visit | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    form: VisitForm,
+    visit: Visit | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(request, "visits/visit_form.html", {"form": form, "visit": visit}, status=status)
 
 
 @login_required
-def visit_create(request: HttpRequest) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_visit(request.user):
         raise PermissionDenied
     initial = {}
@@ -126,7 +142,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     if not can_edit_visit(request.user, visit):
         raise PermissionDenied
@@ -149,7 +165,9 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _visit_form_response(request, form, visit, status=status)
 
 
-def _detail_context(request: HttpRequest, visit: Visit, **extra: object) -> dict[str, object]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, visit: Visit, **extra: object
+) -> dict[str, object]:
     user = request.user
     can_edit = can_edit_visit(user, visit)
     context: dict[str, object] = {
@@ -182,12 +200,14 @@ def _detail_context(request: HttpRequest, visit: Visit, **extra: object) -> dict
 
 
 @login_required
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     return render(request, "visits/visit_detail.html", _detail_context(request, visit))
 
 
-def _detail_with_errors(request: HttpRequest, visit: Visit, **forms: object) -> HttpResponse:
+def _detail_with_errors(
+    request: AuthenticatedHttpRequest, visit: Visit, **forms: object
+) -> HttpResponse:
     """Re-show the visit page with the form that failed, keeping what was typed."""
     return render(
         request, "visits/visit_detail.html", _detail_context(request, visit, **forms), status=422
@@ -196,7 +216,7 @@ def _detail_with_errors(request: HttpRequest, visit: Visit, **forms: object) -> 
 
 @login_required
 @require_POST
-def visit_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+def visit_transition(request: AuthenticatedHttpRequest, pk: int, target: str) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     if not can_edit_visit(request.user, visit):
         raise PermissionDenied
@@ -223,7 +243,7 @@ def visit_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse
 
 @login_required
 @require_POST
-def visitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+def visitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     form = VisitorForm(request.POST)
     if form.is_valid():
@@ -240,7 +260,7 @@ def visitor_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visitor_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def visitor_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visitor = (
         Visitor.objects.filter(pk=pk, visit__in=visit_base_qs_for_user(request.user))
         .select_related("visit", "visit__customer")
@@ -257,7 +277,7 @@ def visitor_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leg_add(request: HttpRequest, pk: int) -> HttpResponse:
+def leg_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     form = LegForm(request.POST)
     if form.is_valid():
@@ -275,7 +295,7 @@ def leg_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def leg_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def leg_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     leg = leg_get_for_user(request.user, pk)
     if not can_edit_visit(request.user, leg.visit):
         raise PermissionDenied
@@ -295,7 +315,7 @@ def leg_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leg_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def leg_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     leg = leg_get_for_user(request.user, pk)
     try:
         services.leg_remove(actor=request.user, leg=leg)
@@ -306,7 +326,7 @@ def leg_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def step_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     step = step_get_for_user(request.user, pk)
     try:
         if action == "done":
@@ -334,7 +354,7 @@ def step_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(f"{step.visit.get_absolute_url()}#step-{pk}")
 
 
-def _step_for_partial(request: HttpRequest, pk: int) -> object:
+def _step_for_partial(request: AuthenticatedHttpRequest, pk: int) -> VisitStep:
     step = step_get_for_user(request.user, pk)
     step = (
         type(step)
@@ -351,7 +371,7 @@ def _step_for_partial(request: HttpRequest, pk: int) -> object:
 
 @login_required
 @require_POST
-def item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = (
         VisitStepItem.objects.filter(pk=pk, step__visit__in=visit_base_qs_for_user(request.user))
         .select_related("step", "step__visit", "step__visit__customer")
@@ -376,7 +396,7 @@ def item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_add(request: HttpRequest, pk: int) -> HttpResponse:
+def request_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     form = RequestForm(request.POST, user=request.user)
     if form.is_valid():
@@ -392,7 +412,7 @@ def request_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_state(request: HttpRequest, pk: int) -> HttpResponse:
+def request_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit_request = request_get_for_user(request.user, pk)
     form = RequestStateForm(request.POST)
     if form.is_valid():
@@ -411,7 +431,7 @@ def request_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
     return render(
         request,
@@ -421,7 +441,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def return_call(request: HttpRequest, pk: int) -> HttpResponse:
+def return_call(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
     if request.method != "POST":
         return redirect(f"{visit.get_absolute_url()}#return-call")
@@ -438,7 +458,7 @@ def return_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def feedback_list(request: HttpRequest) -> HttpResponse:
+def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
     return render(
         request,
@@ -448,7 +468,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_up_list(request: HttpRequest) -> HttpResponse:
+def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
     return render(
         request,
@@ -458,7 +478,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_up_log(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = follow_up_get_for_user(request.user, pk)
     form = FollowUpLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
