@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from tests.conftest import login
 from tests.factories.customers import CustomerFactory
 from tests.factories.people import make_user
-from tests.factories.visits import make_ready_visit
+from tests.factories.visits import make_ready_visit, make_visit
 from visitflow.visits import services
 from visitflow.visits.documents import brief_pdf, itinerary_pdf
 
@@ -125,3 +125,18 @@ def test_a_co_host_from_another_team_may_print_the_brief(visit, org):
     outsider = make_user(team=org["south"])
     visit.co_hosts.add(outsider)
     assert login(outsider).get(f"/visits/{visit.pk}/brief.pdf").status_code == 200
+
+
+def test_a_bare_draft_still_prints(org):
+    visit = make_visit(actor=org["east_sales"])
+    assert "None" not in pdf_text(itinerary_pdf(visit))
+    text = pdf_text(brief_pdf(visit, user=org["east_sales"]))
+    assert visit.customer.name in text
+
+
+def test_the_profile_include_only_loads_the_panel(org):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("accounts/_calendar_feed.html")
+    assert 'hx-get="/visits/calendar/feed/"' in html
+    assert "calendar_feed_create" not in html and "<form" not in html

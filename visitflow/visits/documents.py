@@ -62,10 +62,9 @@ class VisitPdf(FPDF):
 
     def __init__(self, *, title: str, footer_note: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        # One face for Latin and Chinese; registered as bold too, so table headings
-        # (which fpdf2 sets in bold) keep the CJK glyphs; emphasis comes from colour.
-        for style in ("", "B"):
-            self.add_font(FONT, style, str(cjk_font_path()), collection_font_number=0)
+        # One face for Latin and Chinese, with no bold cut: emphasis comes from size and
+        # colour (parsing the collection is most of a document's build time, so only once).
+        self.add_font(FONT, "", str(cjk_font_path()), collection_font_number=0)
         self.doc_title = title
         self.footer_note = footer_note
         self.set_title(title)
@@ -159,7 +158,7 @@ class VisitPdf(FPDF):
         with self.table(
             col_widths=tuple(widths),
             width=self.w - self.l_margin - self.r_margin,
-            headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=HEAD_FILL),
+            headings_style=FontFace(emphasis="NONE", color=INK, fill_color=HEAD_FILL),
             borders_layout=TableBordersLayout.HORIZONTAL_LINES,
             cell_fill_color=ZEBRA,
             cell_fill_mode="ROWS",

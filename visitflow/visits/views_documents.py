@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from visitflow.accounts.feeds import (
     calendar_feed_token_active,
@@ -78,7 +78,7 @@ def _over_rate_limit(request: HttpRequest) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscribed calendar: no session, the secret token in the URL is the key."""
     if _over_rate_limit(request):
