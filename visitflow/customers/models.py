@@ -117,7 +117,7 @@ class Contact(BaseModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, blank=True, default=Gender.UNKNOWN
     )

@@ -109,7 +109,20 @@ class VisitForm(ServiceModelForm):
         return data
 
 
-class VisitorForm(ServiceModelForm):
+class PagePartForm:
+    """Several small forms share the visit page: each gets its own id prefix, so that
+    labels point at the right field (two "title" fields would otherwise share an id)."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VisitorForm(PagePartForm, ServiceModelForm):
+    id_prefix = "visitor"
+
     save_as_contact = forms.BooleanField(
         label=_("Also save as a contact of the customer"), required=False
     )
@@ -122,7 +135,9 @@ class VisitorForm(ServiceModelForm):
         return normalize_phone(self.cleaned_data.get("mobile", ""))
 
 
-class LegForm(ServiceModelForm):
+class LegForm(PagePartForm, ServiceModelForm):
+    id_prefix = "leg"
+
     departs_at = forms.DateTimeField(
         label=_("Scheduled departure"),
         widget=DATETIME_WIDGET,
@@ -164,11 +179,15 @@ class SkipForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class CancelForm(forms.Form):
+class CancelForm(PagePartForm, forms.Form):
+    id_prefix = "cancel"
+
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
 
 
-class RequestForm(forms.Form):
+class RequestForm(PagePartForm, forms.Form):
+    id_prefix = "request"
+
     title = forms.CharField(label=_("Request"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DATE_WIDGET)
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
@@ -189,7 +208,9 @@ class RequestStateForm(forms.Form):
 RATING_CHOICES = [("", "—")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
-class ReturnCallForm(forms.Form):
+class ReturnCallForm(PagePartForm, forms.Form):
+    id_prefix = "call"
+
     reached = forms.TypedChoiceField(
         label=_("Reached the customer?"),
         choices=[("1", _("Yes")), ("0", _("No, call again"))],

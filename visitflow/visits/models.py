@@ -123,7 +123,7 @@ class Visitor(BaseModel):
         blank=True,
         related_name="visits_made",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, blank=True, default=Gender.UNKNOWN
     )
@@ -164,7 +164,7 @@ class TravelLeg(BaseModel):
         Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="legs"
     )
     direction = models.CharField(_("direction"), max_length=10, choices=LegDirection.choices)
-    mode = models.CharField(_("by"), max_length=10, choices=TravelMode.choices)
+    mode = models.CharField(_("travel mode"), max_length=10, choices=TravelMode.choices)
     number = models.CharField(_("flight / train number"), max_length=20, blank=True)
     from_place = models.CharField(_("from"), max_length=100, blank=True)
     to_place = models.CharField(_("to (airport / station)"), max_length=100, blank=True)

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound')], max_length=10, verbose_name='direction')),
-                ('mode', models.CharField(choices=[('flight', 'Flight'), ('train', 'Train'), ('coach', 'Coach'), ('car', 'Own car')], max_length=10, verbose_name='by')),
+                ('mode', models.CharField(choices=[('flight', 'Flight'), ('train', 'Train'), ('coach', 'Coach'), ('car', 'Own car')], max_length=10, verbose_name='travel mode')),
                 ('number', models.CharField(blank=True, max_length=20, verbose_name='flight / train number')),
                 ('from_place', models.CharField(blank=True, max_length=100, verbose_name='from')),
                 ('to_place', models.CharField(blank=True, max_length=100, verbose_name='to (airport / station)')),
