@@ -1,4 +1,5 @@
-"""`manage.py seed_demo [--customers N]`: the demo company, plus optional benchmark load."""
+"""`manage.py seed_demo [--customers N] [--visits N]`: the demo company and its visits,
+plus optional benchmark load."""
 
 import time
 from argparse import ArgumentParser
@@ -8,13 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from visitflow.core import demo
+from visitflow.visits import demo as visit_demo
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo company (13 users, 3 teams, 60 customers with contacts; password "
         f"'{demo.DEMO_PASSWORD}'). Idempotent. --customers N also bulk-inserts N more "
-        "customers for benchmarks."
+        "customers and --visits N more visits for benchmarks."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -24,12 +26,20 @@ class Command(BaseCommand):
             default=0,
             help="Also bulk-insert this many generated customers (benchmark data, no audit).",
         )
+        parser.add_argument(
+            "--visits",
+            type=int,
+            default=0,
+            help="Also bulk-insert this many generated visits over the customers (benchmark "
+            "data: steps, visitors and legs, no audit).",
+        )
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per insert batch.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["customers"]
-        if count < 0:
-            raise CommandError("--customers must be zero or more.")
+        visits: int = options["visits"]
+        if count < 0 or visits < 0:
+            raise CommandError("--customers and --visits must be zero or more.")
         started = time.perf_counter()
         org = demo.seed_demo_org()
         self.stdout.write(
@@ -42,6 +52,12 @@ class Command(BaseCommand):
                 f"Log in as admin, gm, director, manager_east, sales_east1, reception, driver "
                 f"or finance with password '{demo.DEMO_PASSWORD}'."
             )
+        started = time.perf_counter()
+        demo_visits = visit_demo.seed_demo_visits()
+        self.stdout.write(
+            f"Demo visits: {demo_visits.visits_created} created "
+            f"({time.perf_counter() - started:.1f}s)."
+        )
         if count:
             started = time.perf_counter()
             bulk = demo.bulk_customers(
@@ -51,6 +67,18 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Bulk: {bulk.customers_created} customers, {bulk.contacts_created} contacts "
+                f"({time.perf_counter() - started:.1f}s)."
+            )
+        if visits:
+            started = time.perf_counter()
+            bulk_visits = visit_demo.bulk_visits(
+                visits,
+                batch_size=options["batch_size"],
+                progress=lambda done: self.stdout.write(f"  … {done}/{visits} visits"),
+            )
+            self.stdout.write(
+                f"Bulk: {bulk_visits.visits} visits, {bulk_visits.steps} steps, "
+                f"{bulk_visits.visitors} visitors, {bulk_visits.legs} legs "
                 f"({time.perf_counter() - started:.1f}s)."
             )
         # Fresh planner statistics: after a bulk load the old ones mislead the planner
