@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.pages import english_on_page, log_in, screenshot
 from tests.factories.customers import level
@@ -28,7 +28,7 @@ def _local(dt: timezone.datetime) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
-def _step(page: Page, code: str):  # noqa: ANN202 - a Playwright locator
+def _step(page: Page, code: str) -> Locator:
     return page.get_by_test_id(f"step-{code}")
 
 
