@@ -407,3 +407,27 @@ def test_visit_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(LIST_QUERIES):
         second = client.get("/api/visits?page_size=200")
     assert len(second.json()["items"]) == 15
+
+
+def test_empty_patch_changes_nothing(org: dict[str, Any], sales_client: Client) -> None:
+    visit = make_visit(actor=org["east_sales"])
+
+    response = patch(sales_client, f"/api/visits/{visit.pk}", {})
+
+    assert response.status_code == 200
+    assert not VisitReschedule.objects.exists()
+
+
+def test_period_filters(org: dict[str, Any], sales_client: Client) -> None:
+    user = org["east_sales"]
+    now = timezone.localtime()
+    today = make_visit(actor=user, starts_at=now - timedelta(hours=1), days=1)
+    past = make_visit(actor=user, starts_at=now - timedelta(days=10), days=1)
+    future = make_visit(actor=user, starts_at=now + timedelta(days=10), days=1)
+
+    def ids(period: str) -> list[int]:
+        return [v["id"] for v in sales_client.get(f"/api/visits?period={period}").json()["items"]]
+
+    assert ids("today") == [today.pk]
+    assert ids("past") == [past.pk]
+    assert ids("upcoming") == [today.pk, future.pk]

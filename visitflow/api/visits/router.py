@@ -218,13 +218,14 @@ def visit_transition(request: HttpRequest, visit_id: ObjectId, payload: Transiti
     user = actor(request)
     visit = visit_get_for_user(user, visit_id)
     _require_editor(user, visit)
-    if not services.can_transition(visit, payload.to):
+    target = VisitStatus(payload.to)
+    if not services.can_transition(visit, target):
         raise HttpError(
             409,
             _("A visit that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": visit.get_status_display(), "target": VisitStatus(payload.to).label},
+            % {"current": visit.get_status_display(), "target": target.label},
         )
-    if payload.to == VisitStatus.CONFIRMED:
+    if target == VisitStatus.CONFIRMED:
         missing = services.visit_missing_for_confirmation(visit)
         if missing:
             raise HttpError(
@@ -232,8 +233,8 @@ def visit_transition(request: HttpRequest, visit_id: ObjectId, payload: Transiti
                 _("The visit cannot be confirmed yet: %(missing)s")
                 % {"missing": " ".join(missing)},
             )
-    extra = {"reason": payload.reason} if payload.to == VisitStatus.CANCELLED else {}
-    TRANSITION_SERVICES[payload.to](actor=user, visit=visit, **extra)
+    extra = {"reason": payload.reason} if target == VisitStatus.CANCELLED else {}
+    TRANSITION_SERVICES[target](actor=user, visit=visit, **extra)
     return _with_parts(visit_get_for_user(user, visit_id))
 
 
