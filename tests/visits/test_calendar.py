@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
 from tests.conftest import login
 from tests.factories.customers import CustomerFactory
@@ -27,8 +27,8 @@ def parse(content: bytes) -> Calendar:
     return Calendar.from_ical(content)
 
 
-def events(cal: Calendar) -> dict[str, object]:
-    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+def events(cal: Calendar) -> dict[str, Event]:
+    return {str(e["UID"]): e for e in cal.walk("VEVENT") if isinstance(e, Event)}
 
 
 def soon(days: int, hour: int = 10) -> datetime:
@@ -156,6 +156,7 @@ def test_feed_lists_visible_visits_in_the_window_with_legs_and_pending_steps(org
     assert pending.exists()
     for step in pending:
         event = found[f"step-{step.pk}@visitflow"]
+        assert step.due_at is not None
         assert event.decoded("DTSTART").astimezone(UTC) == step.due_at.astimezone(UTC)
     briefing = upcoming.steps.get(playbook_step__code="briefing")
     services.step_complete(actor=host, step=briefing)

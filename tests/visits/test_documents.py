@@ -1,5 +1,6 @@
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,7 +24,8 @@ def embedded_fonts(content: bytes) -> set[str]:
     """Base names of the fonts whose program is embedded in the file."""
     names = set()
     for page in PdfReader(io.BytesIO(content)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"].get_object()
+        for font in resources["/Font"].values():
             font = font.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object()["/FontDescriptor"].get_object()
