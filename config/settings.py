@@ -178,6 +178,10 @@ STORAGES = {
     },
 }
 
+# The company itself, printed on documents for visitors (itinerary, invitations).
+VISITFLOW_COMPANY_NAME = os.environ.get("COMPANY_NAME", "")
+VISITFLOW_COMPANY_ADDRESS = os.environ.get("COMPANY_ADDRESS", "")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -327,3 +327,13 @@ def test_return_call_only_after_departure_and_ratings_checked(org):
     with pytest.raises(ApplicationError) as info:
         services.return_call_record(actor=actor, visit=visit, reached=True, product_rating=9)
     assert "product_rating" in info.value.field_errors
+
+
+def test_a_new_host_takes_over_the_open_steps(org):
+    visit = make_visit(actor=org["east_sales"])
+    done = visit.steps.get(playbook_step__code="briefing")
+    services.step_complete(actor=org["east_sales"], step=done)
+    services.visit_update(actor=org["east_manager"], visit=visit, data={"host": org["east_sales2"]})
+    owners = dict(visit.steps.values_list("playbook_step__code", "owner"))
+    assert owners["briefing"] == org["east_sales"].pk
+    assert owners["see_off"] == org["east_sales2"].pk

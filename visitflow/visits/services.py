@@ -332,6 +332,7 @@ def visit_update(
     fields = [f for f in VISIT_FIELDS if f not in ("customer", "purposes")]
     before = snapshot(visit, fields)
     old_start, old_end = visit.starts_at, visit.ends_at
+    old_host_id = visit.host_id
     for field, value in data.items():
         if field == "purposes":
             visit.purposes = _clean_purposes(value or [])
@@ -345,6 +346,11 @@ def visit_update(
     validate_model(visit)
     _validate_legs_against_visit(visit, list(visit.legs.all()))
     visit.save()
+    if visit.host_id != old_host_id:
+        # The new host takes over the open steps the old one owned.
+        visit.steps.filter(owner_id=old_host_id, state=StepState.PENDING).update(
+            owner=visit.host, updated=timezone.now()
+        )
     if "co_hosts" in data:
         visit.co_hosts.set([u for u in data["co_hosts"] or [] if u.pk != visit.host_id])
     if (visit.starts_at, visit.ends_at) != (old_start, old_end):
