@@ -1,13 +1,15 @@
 """Server time and SQL query count of the main pages against a large customer book.
 
-    VISITFLOW_TESTING=1 .venv/bin/python bench/pages.py [--customers N] [--repeat R]
+    VISITFLOW_TESTING=1 .venv/bin/python bench/pages.py [--customers N] [--visits N] [--repeat R]
     DATABASE_URL=postgres://user:pw@host:5432/db ... bench/pages.py   # PostgreSQL
 
 Uses its own database, recreated on every run (SQLite: var/bench/bench.sqlite3;
 PostgreSQL: <db>_bench next to the database DATABASE_URL names), migrates it, seeds the
-demo company plus N bulk customers (`seed_demo --customers N`), then requests each page
-in-process with django.test.Client, logged in (force_login) as a sales manager who sees
-one team and as the administrator who sees everything. Reports p50/p95 of the wall time
+demo company plus N bulk customers and V bulk visits (`seed_demo --customers N --visits
+V`; 200,000 visits by default, --visits 0 leaves the visit pages out), then requests each
+page in-process with django.test.Client, logged in (force_login) as a sales manager who
+sees one team and as the administrator who sees everything; "My day" and the calendar
+feed also as the salesperson who hosts the most visits. Reports p50/p95 of the wall time
 of Client.get() (the whole Django stack: middleware, session, view, template) and the
 number of SQL queries of one request. Writes bench/results-<engine>.json.
 
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 MANAGER = "manager_south"  # his team covers 深圳, the city of the filter page
 ADMIN = "admin"
+DEMO_HOST = "sales_south1"  # hosts demo visits (made by the services, with checklists)
 
 
 @dataclass
@@ -124,24 +127,31 @@ def measure(client: Any, page: str, user: str, url: str, repeat: int, warmup: in
     return result
 
 
-def seed(customers: int, *, reuse: bool, engine: str) -> dict[str, float]:
+def seed(customers: int, visits: int, *, reuse: bool, engine: str) -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection
 
     from visitflow.customers.models import Customer
+    from visitflow.visits.models import Visit
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     timings["migrate_s"] = round(time.perf_counter() - started, 1)
     existing = Customer.objects.count()
-    if reuse and existing >= customers:
-        print(f"Reusing the bench database: {existing} customers.")
+    existing_visits = Visit.objects.count()
+    if reuse and existing >= customers and existing_visits >= visits:
+        print(f"Reusing the bench database: {existing} customers, {existing_visits} visits.")
         return timings
     started = time.perf_counter()
     call_command("seed_demo", customers=customers, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     timings["seed_s"] = round(time.perf_counter() - started, 1)
     print(f"Seeded {Customer.objects.count()} customers in {timings['seed_s']} s.")
+    if visits:
+        started = time.perf_counter()
+        call_command("seed_demo", visits=visits, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        timings["seed_visits_s"] = round(time.perf_counter() - started, 1)
+        print(f"Seeded {Visit.objects.count()} visits in {timings['seed_visits_s']} s.")
     if engine == "postgresql":
         # Autovacuum would analyze the fresh tables within a minute; don't wait for it.
         with connection.cursor() as cursor:
@@ -167,6 +177,64 @@ def bench_pages() -> list[tuple[str, str]]:
     ]
 
 
+def busiest_host() -> str:
+    """The salesperson hosting the most visits: the fullest "My day" and feed."""
+    from django.db.models import Count
+
+    from visitflow.accounts.models import Role, User
+
+    user = (
+        User.objects.filter(role=Role.SALES)
+        .annotate(n=Count("hosted_visits"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return user.username if user else DEMO_HOST
+
+
+def feed_url(username: str) -> tuple[str, str]:
+    """The calendar feed URL of a user (token made through visitflow.accounts.feeds), or a
+    note why it cannot be measured."""
+    try:
+        from visitflow.accounts.feeds import calendar_feed_token_create
+        from visitflow.visits.calendar import feed_path
+    except ImportError as exc:
+        return "", f"skipped: calendar feed not available ({exc})"
+    from visitflow.accounts.models import User
+
+    token = calendar_feed_token_create(user=User.objects.get(username=username))
+    return feed_path(token.token), ""
+
+
+def visit_pages(username: str) -> list[tuple[str, str]]:
+    """The visit pages as `username` sees them."""
+    from django.utils import timezone
+
+    from visitflow.visits.models import Visit, VisitStatus
+
+    team = Visit.objects.filter(
+        customer__owner__team__manager__username=MANAGER, customer__is_active=True
+    )
+    # A bulk visit (steps, party, legs) and a demo one (made by the services: checklists,
+    # requests, audit timeline), both of the manager's team.
+    bulk = team.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk").first()
+    demo = (
+        team.filter(host__username=DEMO_HOST, status=VisitStatus.IN_PROGRESS).first()
+        or team.filter(host__username=DEMO_HOST).order_by("pk").first()
+    )
+    pages = [
+        ("visit list", "/visits/?period="),
+        ("visits upcoming", "/visits/?period=upcoming"),
+        ("visits past", "/visits/?period=past"),
+    ]
+    if bulk is not None:
+        pages.append(("visit page", f"/visits/{bulk.pk}/"))
+    if demo is not None:
+        pages.append(("visit page (demo)", f"/visits/{demo.pk}/"))
+    pages += [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]
+    return pages
+
+
 def print_table(results: list[Result]) -> None:
     from urllib.parse import unquote
 
@@ -186,6 +254,12 @@ def print_table(results: list[Result]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=200_000,
+        help="Bulk visits to seed and measure the visit pages with (0: customer pages only).",
+    )
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument(
@@ -210,9 +284,10 @@ def main() -> None:
 
     from visitflow.accounts.models import User
     from visitflow.customers.models import Contact, Customer
+    from visitflow.visits.models import Visit, VisitStep
 
     print(f"Bench database: {engine} {where}")
-    seed_timings = seed(args.customers, reuse=args.reuse, engine=engine)
+    seed_timings = seed(args.customers, args.visits, reuse=args.reuse, engine=engine)
 
     results: list[Result] = []
     with override_settings(
@@ -221,9 +296,28 @@ def main() -> None:
         for username in (MANAGER, ADMIN):
             client = Client()
             client.force_login(User.objects.get(username=username))
-            for page, url in bench_pages():
+            pages = bench_pages()
+            if args.visits:
+                pages += visit_pages(username)
+            for page, url in pages:
                 result = measure(client, page, username, url, args.repeat, args.warmup)
                 results.append(result)
+        if args.visits:
+            host = busiest_host()
+            client = Client()
+            client.force_login(User.objects.get(username=host))
+            for page, url in [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]:
+                results.append(measure(client, page, host, url, args.repeat, args.warmup))
+            for username in (host, MANAGER):
+                url, note = feed_url(username)
+                if not url:
+                    results.append(Result(page="calendar feed", user=username, url="", note=note))
+                    continue
+                # The feed is fetched by calendar apps: no session, the token is the key.
+                anonymous = Client()
+                results.append(
+                    measure(anonymous, "calendar feed", username, url, args.repeat, args.warmup)
+                )
 
     print()
     print_table(results)
@@ -232,6 +326,8 @@ def main() -> None:
         "database": where,
         "customers": Customer.objects.count(),
         "contacts": Contact.objects.count(),
+        "visits": Visit.objects.count(),
+        "visit_steps": VisitStep.objects.count(),
         "repeat": args.repeat,
         "warmup": args.warmup,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
