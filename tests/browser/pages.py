@@ -43,8 +43,8 @@ def screenshot(page: Page, name: str) -> None:
 
 
 # Latin words a Chinese page may show: the product's name, the other language's name in
-# the language menu, and the customer level called VIP in Chinese too.
-LATIN_ALLOWED = frozenset({"VisitFlow", "English", "VIP"})
+# the language menu, the customer level called VIP in Chinese too, and file formats.
+LATIN_ALLOWED = frozenset({"VisitFlow", "English", "VIP", "PDF", "ics"})
 _LATIN_WORDS_JS = """
 () => {
   const texts = [document.title, document.body.innerText];
