@@ -9,6 +9,7 @@ from visitflow.core.validators import normalize_phone
 from visitflow.customers.models import Contact, Customer, CustomerSource
 from visitflow.customers.permissions import can_choose_owner
 from visitflow.customers.selectors import level_choices, owner_choices_for_user
+from visitflow.customers.services import CONTACT_FIELDS
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -128,19 +129,7 @@ class CustomerFilterForm(forms.Form):
 class ContactForm(ServiceModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "gender",
-            "title",
-            "mobile",
-            "email",
-            "wechat_id",
-            "features",
-            "diet",
-            "drinking",
-            "other_preferences",
-            "is_primary",
-        ]
+        fields = CONTACT_FIELDS
 
     def clean_mobile(self) -> str:
         return normalize_phone(self.cleaned_data.get("mobile", ""))
