@@ -47,3 +47,20 @@ def test_admin_role_change_moves_the_group(org):
 
 def test_healthz(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "name", ["visits_playbookstep", "visits_followupcadence", "visits_visit"]
+)
+def test_playbook_is_edited_in_the_admin(org, name):
+    url = reverse(f"admin:{name}_changelist")
+    assert login(org["admin"]).get(url).status_code == 200
+
+
+def test_admin_edits_a_playbook_step(org):
+    from visitflow.visits.models import PlaybookStep
+
+    step = PlaybookStep.objects.get(code="briefing")
+    response = login(org["admin"]).get(reverse("admin:visits_playbookstep_change", args=[step.pk]))
+    assert response.status_code == 200
+    assert "确认到访日期和具体时间" in response.content.decode()

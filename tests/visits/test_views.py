@@ -247,3 +247,22 @@ def test_my_day_shows_todays_visit_with_flight_and_visitors(org):
     body = login(actor).get(reverse("visits:my_day")).content.decode()
     assert visit.customer.name in body and "CA1831" in body and "王建国" in body
     assert "戴眼镜" in body
+
+
+def test_calendar_month_and_week(org, django_assert_max_num_queries):
+    east = make_visit(actor=org["east_sales"])
+    south = make_visit(actor=org["south_sales"])
+    client = login(org["east_sales"])
+    response = client.get(reverse("visits:calendar"), {"month": "2026-12"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("visits:detail", args=[east.pk]) in body
+    assert reverse("visits:detail", args=[south.pk]) not in body
+    # A two-day visit shows on each of its days (10th to 12th December).
+    assert body.count(reverse("visits:detail", args=[east.pk])) == 3
+    week = client.get(reverse("visits:calendar"), {"week": "2026-12-09"})
+    assert week.context["weeks"][0][0][0].isoformat() == "2026-12-07"
+    for bad in ({"month": "13-99"}, {"week": "yesterday"}, {"month": "9999-12"}, {"week": "0001-01-01"}):
+        assert client.get(reverse("visits:calendar"), bad).status_code == 200
+    with django_assert_max_num_queries(6):
+        client.get(reverse("visits:calendar"), {"month": "2026-12"})

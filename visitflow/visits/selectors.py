@@ -268,3 +268,33 @@ def host_choices_for_user(user: User) -> QuerySet[User]:
     if user.team_id:
         return qs.filter(team_id=user.team_id).order_by("display_name")
     return qs.filter(pk=user.pk)
+
+
+CALENDAR_LIMIT = 1000
+
+
+def visit_calendar_for_user(user: User, first_day: date, last_day: date) -> dict[date, list[Visit]]:
+    """Visits the user can see, by local day, for a month or week grid (one query).
+
+    A visit over several days appears on each of them; cancelled visits are left out.
+    """
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first_day, datetime.min.time()), tz)
+    end = timezone.make_aware(
+        datetime.combine(last_day + timedelta(days=1), datetime.min.time()), tz
+    )
+    visits = (
+        visit_base_qs_for_user(user)
+        .filter(starts_at__lt=end, ends_at__gte=start)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("customer", "customer__level", "host")
+        .order_by("starts_at", "id")[:CALENDAR_LIMIT]
+    )
+    days: dict[date, list[Visit]] = {}
+    for visit in visits:
+        day = max(timezone.localtime(visit.starts_at, tz).date(), first_day)
+        last = min(timezone.localtime(visit.ends_at, tz).date(), last_day)
+        while day <= last:
+            days.setdefault(day, []).append(visit)
+            day += timedelta(days=1)
+    return days

@@ -6,6 +6,7 @@ app_name = "visits"
 urlpatterns = [
     path("", views.visit_list, name="list"),
     path("my-day/", views.my_day, name="my_day"),
+    path("calendar/", views.visit_calendar, name="calendar"),
     path("new/", views.visit_create, name="create"),
     path("requests/", views.request_list, name="requests"),
     path("feedback/", views.feedback_list, name="feedback"),

@@ -1,4 +1,6 @@
+from datetime import date, timedelta
 from typing import Protocol, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,6 +44,7 @@ from visitflow.visits.selectors import (
     request_list_for_user,
     step_get_for_user,
     visit_base_qs_for_user,
+    visit_calendar_for_user,
     visit_detail_parts,
     visit_get_for_user,
     visit_list_for_user,
@@ -96,6 +99,57 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
+
+
+@login_required
+def visit_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A month (or week) of visits: ?month=2026-12 or ?week=2026-12-07."""
+    _require_visits(request)
+    today = timezone.localdate()
+    week = _parse_date(request.GET.get("week", ""))
+    if week is not None:
+        first = week - timedelta(days=week.weekday())
+        last = first + timedelta(days=6)
+        previous = {"week": (first - timedelta(days=7)).isoformat()}
+        following = {"week": (first + timedelta(days=7)).isoformat()}
+        title = first
+    else:
+        month = _parse_date(request.GET.get("month", "") + "-01") or today.replace(day=1)
+        month = month.replace(day=1)
+        title = month
+        first = month - timedelta(days=month.weekday())
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        last = next_month - timedelta(days=1)
+        last += timedelta(days=6 - last.weekday())
+        previous = {"month": (month - timedelta(days=1)).strftime("%Y-%m")}
+        following = {"month": next_month.strftime("%Y-%m")}
+    by_day = visit_calendar_for_user(request.user, first, last)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    weeks = [
+        [(day, by_day.get(day, [])) for day in days[i : i + 7]] for i in range(0, len(days), 7)
+    ]
+    return render(
+        request,
+        "visits/calendar.html",
+        {
+            "weeks": weeks,
+            "is_week": week is not None,
+            "title": title,
+            "today": today,
+            "previous": urlencode(previous),
+            "following": urlencode(following),
+            "this_week": today - timedelta(days=today.weekday()),
+        },
+    )
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    # Far-off dates are no calendar anyone needs, and they overflow date arithmetic.
+    return parsed if 2000 <= parsed.year <= 2100 else None
 
 
 @login_required
