@@ -49,9 +49,7 @@ def test_healthz(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-@pytest.mark.parametrize(
-    "name", ["visits_playbookstep", "visits_followupcadence", "visits_visit"]
-)
+@pytest.mark.parametrize("name", ["visits_playbookstep", "visits_followupcadence", "visits_visit"])
 def test_playbook_is_edited_in_the_admin(org, name):
     url = reverse(f"admin:{name}_changelist")
     assert login(org["admin"]).get(url).status_code == 200

@@ -262,7 +262,12 @@ def test_calendar_month_and_week(org, django_assert_max_num_queries):
     assert body.count(reverse("visits:detail", args=[east.pk])) == 3
     week = client.get(reverse("visits:calendar"), {"week": "2026-12-09"})
     assert week.context["weeks"][0][0][0].isoformat() == "2026-12-07"
-    for bad in ({"month": "13-99"}, {"week": "yesterday"}, {"month": "9999-12"}, {"week": "0001-01-01"}):
+    for bad in (
+        {"month": "13-99"},
+        {"week": "yesterday"},
+        {"month": "9999-12"},
+        {"week": "0001-01-01"},
+    ):
         assert client.get(reverse("visits:calendar"), bad).status_code == 200
     with django_assert_max_num_queries(6):
         client.get(reverse("visits:calendar"), {"month": "2026-12"})
