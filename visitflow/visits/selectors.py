@@ -28,6 +28,19 @@ from visitflow.visits.models import (
     VisitStep,
 )
 
+# The longest a visit may last (services refuse longer ones). Lists of current visits
+# filter on starts_at >= now - this, so the start-date index bounds the scan.
+VISIT_MAX_DAYS = 30
+
+
+def _overlapping(start: datetime, end: datetime) -> Q:
+    """Visits that overlap [start, end), in a form the starts_at index can serve."""
+    return Q(
+        starts_at__lt=end,
+        starts_at__gte=start - timedelta(days=VISIT_MAX_DAYS),
+        ends_at__gte=start,
+    )
+
 
 def _prefixed(q: Q, prefix: str) -> Q:
     """The customer scope, re-rooted on a relation (customer__owner=… for visits)."""
@@ -94,9 +107,11 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
     today = timezone.localdate()
     start_of_day = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     if filters.period == "today":
-        qs = qs.filter(starts_at__lt=start_of_day + timedelta(days=1), ends_at__gte=start_of_day)
+        qs = qs.filter(_overlapping(start_of_day, start_of_day + timedelta(days=1)))
     elif filters.period == "upcoming":
-        qs = qs.filter(ends_at__gte=now).exclude(status=VisitStatus.CANCELLED)
+        qs = qs.filter(
+            ends_at__gte=now, starts_at__gte=now - timedelta(days=VISIT_MAX_DAYS)
+        ).exclude(status=VisitStatus.CANCELLED)
     elif filters.period == "past":
         qs = qs.filter(ends_at__lt=now)
     order = (
@@ -223,16 +238,16 @@ def my_day_for_user(user: User) -> MyDay:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     horizon = start + timedelta(days=2)
+    co_hosted = Visit.co_hosts.through.objects.filter(user_id=user.pk).values("visit_id")
     visits = list(
-        Visit.objects.filter(Q(host=user) | Q(co_hosts=user))
-        .filter(starts_at__lt=horizon, ends_at__gte=start)
+        Visit.objects.filter(Q(host=user) | Q(pk__in=co_hosted))
+        .filter(_overlapping(start, horizon))
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("customer", "customer__level", "host")
         .prefetch_related(
             Prefetch("legs", queryset=TravelLeg.objects.order_by("arrives_at")),
             "visitors",
         )
-        .distinct()
         .order_by("starts_at")[:50]
     )
     steps = list(
@@ -285,7 +300,7 @@ def visit_calendar_for_user(user: User, first_day: date, last_day: date) -> dict
     )
     visits = (
         visit_base_qs_for_user(user)
-        .filter(starts_at__lt=end, ends_at__gte=start)
+        .filter(_overlapping(start, end))
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("customer", "customer__level", "host")
         .order_by("starts_at", "id")[:CALENDAR_LIMIT]

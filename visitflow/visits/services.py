@@ -40,6 +40,7 @@ from visitflow.visits.models import (
     VisitStepItem,
 )
 from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
+from visitflow.visits.selectors import VISIT_MAX_DAYS
 
 VISIT_FIELDS = [
     "customer",
@@ -316,6 +317,11 @@ def _validate_dates(visit: Visit) -> None:
     # Runs before validate_model, so a date may still be None; django-stubs says never.
     if visit.starts_at and visit.ends_at and visit.ends_at <= visit.starts_at:  # type: ignore[truthy-bool]
         msg = _("The departure must be after the arrival.")
+        raise ApplicationError(msg, field_errors={"ends_at": [msg]})
+    # A visit lasts days, not months; the bound also lets lists of current visits
+    # use the start-date index (selectors.VISIT_MAX_DAYS).
+    if visit.starts_at and visit.ends_at - visit.starts_at > timedelta(days=VISIT_MAX_DAYS):  # type: ignore[truthy-bool]
+        msg = _("A visit lasts at most %(days)s days.") % {"days": VISIT_MAX_DAYS}
         raise ApplicationError(msg, field_errors={"ends_at": [msg]})
 
 

@@ -20,6 +20,7 @@ from visitflow.visits.selectors import visit_get_for_user
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps poll every few minutes to hours; a few hundred requests per hour per
 # address is far above that and far below what guessing tokens would need.
+FEED_CACHE_SECONDS = 10 * 60
 FEED_RATE_LIMIT = 120
 FEED_RATE_WINDOW_SECONDS = 3600
 
@@ -88,7 +89,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = calendar_feed_user(token)
     if user is None:
         raise Http404
-    content = calendar.feed_ics(user, absolute_url=request.build_absolute_uri)
+    # Calendar clients poll every hour or so; a feed a few minutes old is fine and
+    # spares building hundreds of events on every poll.
+    key = f"calendar-feed:{token}:{request.get_host()}"
+    content = cache.get(key)
+    if content is None:
+        content = calendar.feed_ics(user, absolute_url=request.build_absolute_uri)
+        cache.set(key, content, FEED_CACHE_SECONDS)
     return _download(content, content_type=ICS_CONTENT_TYPE, filename="visitflow.ics", inline=True)
 
 
