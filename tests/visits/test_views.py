@@ -271,3 +271,15 @@ def test_calendar_month_and_week(org, django_assert_max_num_queries):
         assert client.get(reverse("visits:calendar"), bad).status_code == 200
     with django_assert_max_num_queries(6):
         client.get(reverse("visits:calendar"), {"month": "2026-12"})
+
+
+def test_list_counts_up_to_a_cap(org, monkeypatch):
+    from visitflow.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for _ in range(5):
+        make_visit(actor=org["east_sales"])
+    response = login(org["east_sales"]).get(reverse("visits:list"), {"period": ""})
+    paginator = response.context["page"].paginator
+    assert paginator.count == 3 and paginator.capped
+    assert "缩小" in response.content.decode() or "筛选" in response.content.decode()

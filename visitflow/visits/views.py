@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
+from visitflow.core.pagination import CappedPaginator
 from visitflow.customers.permissions import can_list_customers
 from visitflow.visits import services
 from visitflow.visits.forms import (
@@ -76,7 +77,7 @@ def _require_visits(request: AuthenticatedHttpRequest) -> None:
 
 
 def _page(request: AuthenticatedHttpRequest, qs: QuerySet[_M]) -> Page[_M]:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
