@@ -283,3 +283,23 @@ def test_list_counts_up_to_a_cap(org, monkeypatch):
     paginator = response.context["page"].paginator
     assert paginator.count == 3 and paginator.capped
     assert "缩小" in response.content.decode() or "筛选" in response.content.decode()
+
+
+def test_add_a_visitor_from_a_known_contact(org):
+    from tests.factories.customers import ContactFactory
+
+    visit = make_visit(actor=org["east_sales"])
+    contact = ContactFactory(customer=visit.customer, name="周立", features="很高，戴眼镜")
+    foreign = ContactFactory(customer=CustomerFactory(owner=org["south_sales"]))
+    client = login(org["east_sales"])
+    page = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "周立" in page and foreign.name not in page
+    response = client.post(reverse("visits:visitor_add", args=[visit.pk]), {"contact": contact.pk})
+    assert response.status_code == 302
+    visitor = visit.visitors.get()
+    assert (visitor.name, visitor.features, visitor.contact) == ("周立", "很高，戴眼镜", contact)
+    response = client.post(reverse("visits:visitor_add", args=[visit.pk]), {"contact": foreign.pk})
+    assert response.status_code == 422
+    response = client.post(reverse("visits:visitor_add", args=[visit.pk]), {"title": "经理"})
+    assert response.status_code == 422
+    assert "name" in response.context["visitor_form"].errors

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from visitflow.accounts.models import User
 from visitflow.core.forms import ServiceModelForm
 from visitflow.core.validators import normalize_phone
-from visitflow.customers.models import Customer
+from visitflow.customers.models import Contact, Customer
 from visitflow.customers.selectors import customer_base_qs_for_user
 from visitflow.visits.models import (
     FollowUpChannel,
@@ -129,10 +129,25 @@ class VisitorForm(PagePartForm, ServiceModelForm):
 
     class Meta:
         model = Visitor
-        fields = ["name", "gender", "title", "mobile", "features"]
+        fields = ["contact", "name", "gender", "title", "mobile", "features"]
+
+    def __init__(self, *args: Any, visit: Visit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contact = cast(forms.ModelChoiceField, self.fields["contact"])
+        contact.label = _("A known contact")
+        contact.empty_label = _("Someone new")
+        contact.queryset = visit.customer.contacts.all() if visit else Contact.objects.none()
+        # A known contact brings their name, title, phone and 特征 along.
+        self.fields["name"].required = False
 
     def clean_mobile(self) -> str:
         return normalize_phone(self.cleaned_data.get("mobile", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("contact") and not data.get("name"):
+            self.add_error("name", _("Name the visitor or choose a contact."))
+        return data
 
 
 class LegForm(PagePartForm, ServiceModelForm):

@@ -238,7 +238,7 @@ def _detail_context(
             if can_edit and target != VisitStatus.CANCELLED
         ],
         "can_cancel": can_edit and services.can_transition(visit, VisitStatus.CANCELLED),
-        "visitor_form": VisitorForm(),
+        "visitor_form": VisitorForm(visit=visit),
         "leg_form": LegForm(),
         "request_form": RequestForm(user=user),
         "return_call_form": ReturnCallForm(),
@@ -300,7 +300,7 @@ def visit_transition(request: AuthenticatedHttpRequest, pk: int, target: str) ->
 @require_POST
 def visitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, pk)
-    form = VisitorForm(request.POST)
+    form = VisitorForm(request.POST, visit=visit)
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
