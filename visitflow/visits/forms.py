@@ -144,7 +144,7 @@ class VisitorForm(PagePartForm, ServiceModelForm):
         return normalize_phone(self.cleaned_data.get("mobile", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         if not data.get("contact") and not data.get("name"):
             self.add_error("name", _("Name the visitor or choose a contact."))
         return data
