@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "visitflow.accounts",
     "visitflow.customers",
     "visitflow.visits",
+    "visitflow.logistics",
     "visitflow.api",
 ]
 
