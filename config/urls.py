@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("visitflow.accounts.urls")),
     path("customers/", include("visitflow.customers.urls")),
     path("visits/", include("visitflow.visits.urls")),
+    path("logistics/", include("visitflow.logistics.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
