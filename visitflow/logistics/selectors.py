@@ -1,0 +1,157 @@
+"""Reads of resources and bookings, scoped to the user (a foreign or hidden id is a 404).
+
+Other logistics parts (transfers, leader meetings, the day board) read resources and
+bookings through these functions."""
+
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from visitflow.accounts.models import Role, User
+from visitflow.logistics.models import (
+    Booking,
+    BookingStatus,
+    GiftItem,
+    Room,
+    RoomKind,
+    Station,
+    Vehicle,
+)
+from visitflow.logistics.permissions import can_view_all_bookings, can_view_resources
+from visitflow.visits.selectors import visit_base_qs_for_user
+
+M = TypeVar("M", Vehicle, Room, Station, GiftItem)
+
+
+def _resources(user: User, qs: QuerySet[M], *, include_inactive: bool) -> QuerySet[M]:
+    if not can_view_resources(user):
+        return qs.none()
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def vehicle_list_for_user(user: User, *, include_inactive: bool = False) -> QuerySet[Vehicle]:
+    return _resources(
+        user, Vehicle.objects.select_related("default_driver"), include_inactive=include_inactive
+    )
+
+
+def room_list_for_user(user: User, *, include_inactive: bool = False) -> QuerySet[Room]:
+    return _resources(user, Room.objects.all(), include_inactive=include_inactive)
+
+
+def station_list_for_user(user: User, *, include_inactive: bool = False) -> QuerySet[Station]:
+    return _resources(user, Station.objects.all(), include_inactive=include_inactive)
+
+
+def gift_list_for_user(user: User, *, include_inactive: bool = False) -> QuerySet[GiftItem]:
+    return _resources(user, GiftItem.objects.all(), include_inactive=include_inactive)
+
+
+def _get(qs: QuerySet[M], pk: int) -> M:
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def vehicle_get_for_user(user: User, pk: int) -> Vehicle:
+    return _get(vehicle_list_for_user(user, include_inactive=True), pk)
+
+
+def room_get_for_user(user: User, pk: int) -> Room:
+    return _get(room_list_for_user(user, include_inactive=True), pk)
+
+
+def station_get_for_user(user: User, pk: int) -> Station:
+    return _get(station_list_for_user(user, include_inactive=True), pk)
+
+
+def gift_get_for_user(user: User, pk: int) -> GiftItem:
+    return _get(gift_list_for_user(user, include_inactive=True), pk)
+
+
+def driver_choices() -> QuerySet[User]:
+    return User.objects.filter(role=Role.DRIVER, is_active=True).order_by("username")
+
+
+def _busy(starts_at: datetime, ends_at: datetime, **resource: object) -> Exists:
+    return Exists(
+        Booking.objects.filter(
+            status=BookingStatus.ACTIVE,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+            **{key: OuterRef("pk") for key in resource},
+        )
+    )
+
+
+def vehicle_free_list(
+    *, starts_at: datetime, ends_at: datetime, min_seats: int = 0
+) -> QuerySet[Vehicle]:
+    """Active cars with at least `min_seats` seats and no active booking in the range."""
+    return (
+        Vehicle.objects.filter(is_active=True, seats__gte=min_seats)
+        .exclude(_busy(starts_at, ends_at, vehicle=True))
+        .select_related("default_driver")
+        .order_by("seats", "plate")
+    )
+
+
+def room_tour_choices(*, starts_at: datetime, ends_at: datetime) -> QuerySet[Room]:
+    """Rooms that may be toured (SOP 5.1: never offices) and are free in the range."""
+    return (
+        Room.objects.filter(is_active=True, tour_allowed=True)
+        .exclude(kind=RoomKind.OFFICE)
+        .exclude(_busy(starts_at, ends_at, room=True))
+    )
+
+
+def booking_scope_q(user: User) -> Q | None:
+    """Bookings a user may see (None: all of them)."""
+    if can_view_all_bookings(user):
+        return None
+    return (
+        Q(person=user)
+        | Q(booked_by=user)
+        | Q(vehicle__default_driver=user)
+        | Q(visit__in=visit_base_qs_for_user(user).values("pk"))
+    )
+
+
+def booking_list_for_user(
+    user: User,
+    *,
+    vehicle: int | None = None,
+    room: int | None = None,
+    person: int | None = None,
+    day: date | None = None,
+    include_cancelled: bool = False,
+) -> QuerySet[Booking]:
+    if not user.is_authenticated:
+        return Booking.objects.none()
+    qs = Booking.objects.select_related("vehicle", "room", "person", "visit__customer")
+    scope = booking_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    if vehicle is not None:
+        qs = qs.filter(vehicle_id=vehicle)
+    if room is not None:
+        qs = qs.filter(room_id=room)
+    if person is not None:
+        qs = qs.filter(person_id=person)
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        qs = qs.filter(starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+    if not include_cancelled:
+        qs = qs.filter(status=BookingStatus.ACTIVE)
+    return qs.order_by("starts_at", "id")
+
+
+def booking_get_for_user(user: User, pk: int) -> Booking:
+    booking = booking_list_for_user(user, include_cancelled=True).filter(pk=pk).first()
+    if booking is None:
+        raise Http404
+    return booking
