@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from visitflow.api.auth import bearer_auth, session_auth
 from visitflow.api.customers.router import router as customers_router
 from visitflow.api.errors import register_exception_handlers
+from visitflow.api.logistics.router import router as logistics_router
 from visitflow.api.tokens.router import router as tokens_router
 from visitflow.api.visits.router import router as visits_router
 
@@ -19,3 +20,4 @@ register_exception_handlers(api)
 api.add_router("/", tokens_router)
 api.add_router("/", customers_router)
 api.add_router("/", visits_router)
+api.add_router("/", logistics_router)

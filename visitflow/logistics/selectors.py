@@ -155,3 +155,8 @@ def booking_get_for_user(user: User, pk: int) -> Booking:
     if booking is None:
         raise Http404
     return booking
+
+
+def bookable_people() -> QuerySet[User]:
+    """People whose time can be booked (escorts, drivers, leaders): every active user."""
+    return User.objects.filter(is_active=True)
