@@ -9,17 +9,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from visitflow.accounts.models import Role, User
-from visitflow.accounts.roles import is_admin, role_of
+from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
 from visitflow.logistics.models import GiftIssue, GiftItem, StockMovement
 from visitflow.visits.models import Visit
-
-
-def can_manage_stock(user: User) -> bool:
-    """Reception keeps the gift stock (private until logistics.permissions exists)."""
-    return is_admin(user) or role_of(user) == Role.RECEPTION
 
 
 def gift_items_available() -> QuerySet[GiftItem]:
