@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.roles import is_admin
 from visitflow.customers.permissions import can_list_customers
+from visitflow.logistics.selectors_board import can_view_board, can_view_my_trips
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 _("Follow-ups"), reverse("visits:follow_ups"), "follow_ups", "telephone-outbound"
             ),
         ]
+    elif can_view_my_trips(user):
+        items.append(NavItem(_("My trips"), reverse("logistics:my_trips"), "my_trips", "car-front"))
     else:
         items.append(NavItem(_("Home"), reverse("core:home"), "home", "house"))
+    if can_view_board(user):
+        items.append(NavItem(_("Dispatch"), reverse("logistics:board"), "board", "kanban"))
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin", "gear"))
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
     if match and match.url_name in ("my_day", "follow_ups", "follow_up_log"):
         current = "follow_ups" if match.url_name != "my_day" else "my_day"
+    if match and match.namespace == "logistics" and match.url_name in ("board", "my_trips"):
+        current = match.url_name
     return {"nav_items": items, "nav_current": current}

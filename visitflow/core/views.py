@@ -5,12 +5,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from visitflow.customers.permissions import can_list_customers
+from visitflow.logistics.selectors_board import can_view_my_trips
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if can_list_customers(request.user):
         return redirect("visits:my_day")
+    if can_view_my_trips(request.user):
+        return redirect("logistics:my_trips")
     return render(request, "core/home.html")
 
 
