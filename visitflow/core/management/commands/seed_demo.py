@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from visitflow.core import demo
+from visitflow.logistics import demo as logistics_demo
 from visitflow.visits import demo as visit_demo
 
 
@@ -56,6 +57,15 @@ class Command(BaseCommand):
         demo_visits = visit_demo.seed_demo_visits()
         self.stdout.write(
             f"Demo visits: {demo_visits.visits_created} created "
+            f"({time.perf_counter() - started:.1f}s)."
+        )
+        started = time.perf_counter()
+        logistics = logistics_demo.seed_demo_logistics()
+        self.stdout.write(
+            f"Demo logistics: {logistics.vehicles_created} cars, {logistics.rooms_created} rooms, "
+            f"{logistics.stations_created} stations, {logistics.gifts_created} gifts, "
+            f"{logistics.transfers_created} transfers, {logistics.bookings_created} bookings, "
+            f"{logistics.meetings_created} leader meetings created "
             f"({time.perf_counter() - started:.1f}s)."
         )
         if count:
