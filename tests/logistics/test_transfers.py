@@ -67,10 +67,10 @@ def test_pickup_window_follows_the_arrival(org, airport):
         (None, host.pk, "escort"),
     }
 
-    # A two-hour delay entered as the actual arrival moves the window and the bookings.
+    # A two-hour delay entered as the actual arrival (leg_update calls transfer_follow_leg)
+    # moves the window and the bookings.
     leg = inbound(visit)
     visit_services.leg_update(actor=host, leg=leg, data={"actual_arrival": local(2026, 12, 10, 11)})
-    svc.transfer_follow_leg(leg, actor=host)
     transfer.refresh_from_db()
     assert transfer.leaves_at == local(2026, 12, 10, 9, 30)
     assert transfer.back_at == local(2026, 12, 10, 12, 30)
@@ -229,3 +229,21 @@ def test_plan_page_offers_only_free_cars_with_enough_seats(org, airport):
         login(org["south_sales"]).get(f"/logistics/transfers/plan/{inbound(visit).pk}/").status_code
         == 404
     )
+
+
+def test_a_delay_that_clashes_is_refused_with_the_clash_named(org, airport):
+    host = org["east_sales"]
+    visit = make_ready_visit(actor=host)
+    car = Vehicle.objects.create(plate="粤B·12345", seats=7)
+    plan(visit, host, vehicle=car)
+    later = make_ready_visit(actor=host, starts_at=local(2026, 12, 10, 14))  # lands 13:00
+    plan(later, host, vehicle=Vehicle.objects.create(plate="粤B·54321", seats=7))
+    leg = inbound(visit)
+    with pytest.raises(BookingConflict) as info:
+        # Landing at 12:00 the pickup would run until 13:30: the host escorts the next one.
+        visit_services.leg_update(
+            actor=host, leg=leg, data={"actual_arrival": local(2026, 12, 10, 12)}
+        )
+    assert str(host) in info.value.message
+    leg.refresh_from_db()
+    assert leg.actual_arrival is None

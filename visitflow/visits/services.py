@@ -523,6 +523,11 @@ def _save_leg(actor: User, leg: TravelLeg, action: str, before: dict[str, str]) 
     _validate_legs_against_visit(visit, [*others, leg])
     leg.save()
     steps_follow_itinerary(visit)
+    # A delay entered as the actual arrival moves the pickup and its bookings (issue 4);
+    # imported here because logistics builds on visits, not the other way round.
+    from visitflow.logistics.services.transfers import transfer_follow_leg
+
+    transfer_follow_leg(leg, actor=actor)
     log_activity(
         actor=actor,
         action=action,
