@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from tests.conftest import login
@@ -183,3 +184,54 @@ def test_gift_stock_is_not_editable_here(org: dict[str, Any]) -> None:
     assert gift.stock == 0
     response = client.get(f"/logistics/resources/gifts/{gift.pk}/edit/")
     assert 'name="stock"' not in response.content.decode()
+
+
+# --- Admin ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "vehicle",
+        "room",
+        "station",
+        "giftitem",
+        "booking",
+        "transfer",
+        "customermessage",
+        "messagetemplate",
+        "leaderrule",
+        "leadermeeting",
+        "giftissue",
+        "stockmovement",
+    ],
+)
+def test_admin_lists_every_logistics_model(org: dict[str, Any], model: str) -> None:
+    url = reverse(f"admin:logistics_{model}_changelist")
+    assert login(org["admin"]).get(url).status_code == 200
+    assert login(org["reception"]).get(url).status_code == 302
+
+
+def test_admin_saves_through_the_service(org: dict[str, Any]) -> None:
+    client = login(org["admin"])
+    url = reverse("admin:logistics_vehicle_add")
+    response = client.post(
+        url, {"plate": "粤b 12345", "model_name": "", "seats": "7", "is_active": "on"}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Vehicle.objects.get().plate == "粤B·12345"
+    response = client.post(url, {"plate": "粤B12345", "seats": "7", "is_active": "on"})
+    assert response.status_code == 200
+    assert "plate" in response.context["adminform"].form.errors
+    response = client.post(
+        reverse("admin:logistics_room_add"),
+        {
+            "name": "办公室",
+            "kind": "office",
+            "capacity": "3",
+            "tour_allowed": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert not Room.objects.exists()

@@ -201,3 +201,15 @@ def resource_set_active(*, actor: User, resource: R, active: bool) -> R:
         changes={"is_active": [str(int(not active)), str(int(active))]},
     )
     return resource
+
+
+def resource_check(resource: Vehicle | Room | Station | GiftItem) -> None:
+    """Raise the ApplicationError a save would raise, without saving (the admin's forms
+    use it to show the message on its field). May normalise the plate in place."""
+    checks: dict[type, Any] = {
+        Vehicle: _check_vehicle,
+        Room: _check_room,
+        Station: _check_station,
+        GiftItem: _check_gift,
+    }
+    checks[type(resource)](resource)
