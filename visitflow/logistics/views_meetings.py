@@ -26,6 +26,7 @@ from visitflow.logistics.models import (
     BookingPurpose,
     GiftIssue,
     GiftItem,
+    LeaderLevel,
     LeaderMeeting,
     MeetingState,
     StockMovement,
@@ -122,7 +123,11 @@ def meeting_new(request: AuthenticatedHttpRequest, visit_pk: int) -> HttpRespons
     return render(
         request,
         "logistics/meetings/meeting_form.html",
-        {"visit": visit, "form": form, "recommended": recommended},
+        {
+            "visit": visit,
+            "form": form,
+            "recommended_label": LeaderLevel(recommended).label,
+        },
         status=422 if form.errors else 200,
     )
 
