@@ -271,3 +271,21 @@ def test_my_trips_is_phone_sized(org):
     page = login(org["driver"]).get(TRIPS).content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     assert "<table" not in page and "min-width" not in page
+
+
+def test_directors_read_the_board_without_links_into_visits(org):
+    reception = org["reception"]
+    room = Room.objects.create(name="一号接待室", kind=RoomKind.RECEPTION)
+    visit = make_ready_visit(actor=org["east_sales"], starts_at=local(2026, 12, 10, 10))
+    booking_create(
+        actor=reception,
+        room=room,
+        starts_at=local(2026, 12, 10, 11),
+        ends_at=local(2026, 12, 10, 12),
+        purpose=BookingPurpose.TOUR,
+        visit=visit,
+    )
+    link = reverse("visits:detail", args=[visit.pk])
+    assert link in login(reception).get(BOARD, {"day": "2026-12-10"}).text
+    page = login(org["director"]).get(BOARD, {"day": "2026-12-10"}).text
+    assert visit.customer.name in page and link not in page

@@ -22,6 +22,7 @@ from visitflow.logistics.models import (
     LeaderMeeting,
     MeetingState,
     Room,
+    RoomKind,
     Transfer,
     TransferState,
     Vehicle,
@@ -183,7 +184,11 @@ def board_for(first: date, days: int = 1) -> Board:
     """All cars, rooms and people booked from `first` for `days` days: five queries."""
     start, end = day_bounds(first, days)
     vehicles = list(Vehicle.objects.filter(is_active=True).select_related("default_driver"))
-    rooms = list(Room.objects.filter(is_active=True))
+    # The showroom and reception rooms first: the rooms reception books most.
+    kind_order = {kind: n for n, kind in enumerate(RoomKind.values)}
+    rooms = sorted(
+        Room.objects.filter(is_active=True), key=lambda r: (kind_order.get(r.kind, 99), r.name)
+    )
     bookings = list(
         Booking.objects.filter(status=BookingStatus.ACTIVE, starts_at__lt=end, ends_at__gt=start)
         .select_related(
