@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.pages import log_in, page_scroll_width, screenshot
 from tests.factories.visits import make_ready_visit
 from visitflow.logistics.models import Station, Transfer, TransferState, Vehicle
+from visitflow.visits.services import visitor_add
 
 pytestmark = [pytest.mark.browser]
 
@@ -34,6 +35,7 @@ def test_pickup_with_a_car_a_clash_and_the_escort_on_a_phone(
     host, colleague = org["east_sales"], org["east_sales2"]
     ours = make_ready_visit(actor=host)  # CA1831 lands 09:00
     theirs = make_ready_visit(actor=colleague)  # another party on the same morning
+    visitor_add(actor=host, visit=ours, name="赵磊", features="背黑色双肩包", mobile="13900139000")
 
     # The colleague opens the pickup form for their visit while both cars are free.
     other = new_page()
@@ -55,6 +57,9 @@ def test_pickup_with_a_car_a_clash_and_the_escort_on_a_phone(
     transfer = Transfer.objects.get(visit=ours)
     assert transfer.vehicle == first_car
     screenshot(page, "transfer-detail")
+    page.goto(f"/visits/{ours.pk}/")
+    expect(page.get_by_test_id("transfer-row").first).to_contain_text("粤B·11111")
+    screenshot(page, "transfer-visit-panel")
 
     # The colleague now asks for the same car: the clash is named, nothing is saved.
     other.locator("#id_vehicle").select_option(str(first_car.pk))
@@ -71,6 +76,7 @@ def test_pickup_with_a_car_a_clash_and_the_escort_on_a_phone(
     # The host tells the customer, then escorts from the phone.
     page.goto(f"/logistics/transfers/{transfer.pk}/message/")
     expect(page.locator("#id_text")).to_have_value(re.compile("粤B·11111"))
+    screenshot(page, "transfer-message")
     page.locator("form button.btn-primary[type=submit]").click()
     expect(page.get_by_test_id("transfer-state")).to_be_visible()
 
@@ -81,6 +87,7 @@ def test_pickup_with_a_car_a_clash_and_the_escort_on_a_phone(
     expect(phone.get_by_test_id("leg-number")).to_have_text("CA1831")
     expect(phone.get_by_test_id("plate")).to_have_text("粤B·11111")
     expect(phone.get_by_text("戴眼镜，灰色西装")).to_be_visible()
+    expect(phone.locator('a[href="tel:+8613900139000"]')).to_be_visible()
     screenshot(phone, "transfer-escort-phone")
     assert page_scroll_width(phone) <= NARROW["width"]
     with translation.override("zh-hans"):
