@@ -130,3 +130,15 @@ def test_concurrent_issues_never_go_negative(org, tea):
     assert outcomes.count("ok") == 5 and outcomes.count("refused") == threads_count - 5
     assert tea.stock == 0
     assert StockMovement.objects.filter(item=tea).count() == 5
+
+
+@pytest.mark.django_db
+def test_nothing_is_issued_to_a_cancelled_visit(org, tea):
+    from visitflow.visits.services import visit_cancel
+
+    visit = make_visit(actor=org["east_sales"])
+    visit_cancel(actor=org["east_sales"], visit=visit, reason="客户改期")
+    with pytest.raises(ApplicationError):
+        gift_issue(actor=org["east_sales"], visit=visit, item=tea, quantity=1)
+    tea.refresh_from_db()
+    assert tea.stock == 5

@@ -13,6 +13,7 @@ from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
 from visitflow.logistics.models import GiftIssue, GiftItem, StockMovement
+from visitflow.logistics.services.tours import ensure_visit_open
 from visitflow.visits.models import Visit
 
 
@@ -36,6 +37,7 @@ def _stock_now(item: GiftItem) -> int:
 
 @transaction.atomic
 def gift_issue(*, actor: User, visit: Visit, item: GiftItem, quantity: int) -> GiftIssue:
+    ensure_visit_open(visit)
     _check_quantity(quantity)
     if not item.is_active:
         msg = _("%(item)s is no longer given.") % {"item": item}

@@ -23,6 +23,7 @@ from visitflow.logistics.models import (
     Room,
 )
 from visitflow.logistics.services.bookings import booking_cancel, booking_create
+from visitflow.logistics.services.tours import ensure_visit_open
 from visitflow.visits.models import OPEN_REQUEST_STATES, Visit, Visitor, VisitRequest
 
 LEADER_ROLES = (Role.DIRECTOR, Role.GENERAL_MANAGER)
@@ -105,6 +106,7 @@ def meeting_request(
     ends_at: datetime,
     room: Room | None = None,
 ) -> LeaderMeeting:
+    ensure_visit_open(visit)
     if leader.role not in LEADER_ROLES or not leader.is_active:
         msg = _("Only a director or the general manager can be asked to meet a customer.")
         raise ApplicationError(msg, field_errors={"leader": [msg]})

@@ -11,7 +11,18 @@ from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
 from visitflow.logistics.models import Booking, BookingPurpose, BookingStatus, Room, RoomKind
 from visitflow.logistics.services.bookings import booking_cancel, booking_create
-from visitflow.visits.models import Visit
+from visitflow.visits.models import Visit, VisitStatus
+
+CLOSED_VISIT_STATES = (VisitStatus.CLOSED, VisitStatus.CANCELLED)
+
+
+def ensure_visit_open(visit: Visit) -> None:
+    """Nothing is booked or issued for a closed or cancelled visit (tours, meetings, gifts)."""
+    if visit.status in CLOSED_VISIT_STATES:
+        raise ApplicationError(
+            _("The visit is %(status)s; nothing more can be arranged for it.")
+            % {"status": visit.get_status_display()}
+        )
 
 
 def tour_rooms() -> QuerySet[Room]:
@@ -29,6 +40,7 @@ def tour_bookings(visit: Visit) -> QuerySet[Booking]:
 def tour_book(
     *, actor: User, visit: Visit, room: Room, starts_at: datetime, ends_at: datetime
 ) -> Booking:
+    ensure_visit_open(visit)
     if not tour_rooms().filter(pk=room.pk).exists():
         msg = _("%(room)s may not be used for the company tour.") % {"room": room}
         raise ApplicationError(msg, field_errors={"room": [msg]})
