@@ -247,3 +247,57 @@ def test_a_delay_that_clashes_is_refused_with_the_clash_named(org, airport):
     assert str(host) in info.value.message
     leg.refresh_from_db()
     assert leg.actual_arrival is None
+
+
+def test_plan_view_shows_the_clash_and_keeps_what_was_typed(org, airport):
+    host = org["east_sales"]
+    car = Vehicle.objects.create(plate="粤B·12345", seats=7)
+    plan(make_ready_visit(actor=host), host, vehicle=car)
+    visit = make_ready_visit(actor=host)
+    answer = login(host).post(
+        f"/logistics/transfers/plan/{inbound(visit).pk}/",
+        {
+            "station": airport.pk,
+            "vehicle": car.pk,
+            "escort": host.pk,
+            "meeting_point": "到达大厅B出口",
+        },
+    )
+    body = answer.content.decode()
+    assert answer.status_code == 422
+    assert "粤B·12345" in body and "到达大厅B出口" in body
+    assert not Transfer.objects.filter(visit=visit).exists()
+
+
+def test_message_page_records_the_message_and_moves_the_state(org, airport):
+    host = org["east_sales"]
+    visit = make_ready_visit(actor=host)
+    transfer = plan(visit, host, vehicle=Vehicle.objects.create(plate="粤B·12345", seats=7))
+    client = login(host)
+    page = client.get(f"/logistics/transfers/{transfer.pk}/message/?lang=en")
+    assert page.status_code == 200 and "Dear" in page.content.decode()
+    client.post(
+        f"/logistics/transfers/{transfer.pk}/message/",
+        {"channel": "sms", "language": "en", "text": "Dear customer, see you at 09:00."},
+    )
+    transfer.refresh_from_db()
+    message = CustomerMessage.objects.get(transfer=transfer)
+    assert transfer.state == TransferState.CUSTOMER_TOLD
+    assert (message.channel, message.language, message.sent_by) == ("sms", "en", host)
+
+
+def test_escort_moves_own_transfer_from_the_phone_page(org, airport):
+    host = org["east_sales"]
+    visit = make_ready_visit(actor=host)
+    transfer = plan(visit, host, escort=org["east_sales2"], escort_reason="主办人出差")
+    svc.transfer_message_send(actor=host, transfer=transfer, channel="phone", text="已告知")
+    escort = login(org["east_sales2"])
+    answer = escort.post(f"/logistics/transfers/{transfer.pk}/move/on_the_way/", {"next": "escort"})
+    assert answer.status_code == 302 and answer["Location"].endswith("/escort/")
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.ON_THE_WAY
+    # A move the table does not allow is refused with a message, not a 500.
+    escort.post(f"/logistics/transfers/{transfer.pk}/move/done/")
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.ON_THE_WAY
+    assert escort.post(f"/logistics/transfers/{transfer.pk}/move/nonsense/").status_code == 404
