@@ -301,3 +301,11 @@ def test_escort_moves_own_transfer_from_the_phone_page(org, airport):
     transfer.refresh_from_db()
     assert transfer.state == TransferState.ON_THE_WAY
     assert escort.post(f"/logistics/transfers/{transfer.pk}/move/nonsense/").status_code == 404
+
+
+def test_no_transfer_for_a_cancelled_visit(org, airport):
+    host = org["east_sales"]
+    visit = make_ready_visit(actor=host)
+    visit_services.visit_cancel(actor=host, visit=visit, reason="客户改期")
+    with pytest.raises(ApplicationError):
+        plan(visit, host)

@@ -31,7 +31,7 @@ from visitflow.logistics.models import (
     Vehicle,
 )
 from visitflow.logistics.services.bookings import booking_cancel, booking_create, booking_move
-from visitflow.visits.models import LegDirection, TravelLeg, Visit
+from visitflow.visits.models import LegDirection, TravelLeg, Visit, VisitStatus
 from visitflow.visits.permissions import can_edit_visit, can_view_visit
 from visitflow.visits.selectors import visit_base_qs_for_user
 
@@ -223,6 +223,8 @@ def transfer_plan(
 ) -> Transfer:
     if not can_plan_transfer(actor, visit):
         raise ApplicationError(_("You may not plan transfers for this visit."))
+    if visit.status in (VisitStatus.CLOSED, VisitStatus.CANCELLED):
+        raise ApplicationError(_("This visit is closed or cancelled; nothing is planned for it."))
     if leg.visit_id != visit.pk:
         raise ApplicationError(_("This journey belongs to another visit."))
     if kind != kind_for_leg(leg):
