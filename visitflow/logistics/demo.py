@@ -3,8 +3,10 @@ stations and gift stock, and today's and tomorrow's pickups, see-offs, tours and
 meetings for the demo visits, so the dispatch board shows a believable day.
 
 Idempotent: resources are keyed by plate or name; a leg's transfer by (leg, kind), which
-the model keeps unique; a visit's tour and leader meeting by the visit. Bookings go
-through the booking engine, so the demo never holds a double booking.
+the model keeps unique; a visit's tour and leader meeting by the visit. Transfers are
+planned and moved through the transfer service (the escort moves them as far as the clock
+says), rooms and leaders' time through the booking engine, so the demo never holds a
+double booking.
 """
 
 from collections.abc import Sequence
@@ -23,6 +25,7 @@ from visitflow.logistics.models import (
     GiftItem,
     LeaderMeeting,
     MeetingState,
+    MessageChannel,
     Room,
     RoomKind,
     Station,
@@ -33,6 +36,7 @@ from visitflow.logistics.models import (
     TransferState,
     Vehicle,
 )
+from visitflow.logistics.services import transfers
 from visitflow.logistics.services.bookings import BookingConflict, booking_create, overlapping
 from visitflow.visits.models import LegDirection, TravelLeg, TravelMode, Visit, VisitStatus
 
@@ -124,13 +128,6 @@ GIFTS = [
     ("特产礼盒", Decimal("198.00"), 60),
     ("定制保温杯", Decimal("128.00"), 80),
 ]
-# SOP 5.1 接车: the escort is at the exit before the visitors come out.
-ARRIVE_EARLY = timedelta(minutes=30)
-# See-off: at the station this long before departure (check-in, security).
-CHECK_IN: dict[str, timedelta] = {
-    TravelMode.FLIGHT: timedelta(minutes=90),
-    TravelMode.TRAIN: timedelta(minutes=30),
-}
 
 
 @dataclass
@@ -198,81 +195,77 @@ def _book(summary: LogisticsSummary, actor: User | None, **kwargs: object) -> Bo
     return booking
 
 
-def _state_for(leaves_at: datetime, back_at: datetime, now: datetime, *, today: bool) -> str:
-    if back_at <= now:
-        return TransferState.DONE
-    if leaves_at <= now:
-        return TransferState.ON_THE_WAY
-    return TransferState.CUSTOMER_TOLD if today else TransferState.PLANNED
+def _advance(transfer: Transfer, now: datetime) -> None:
+    """Move the transfer as far as the clock says it got, through the services and as
+    its escort: today's are told to the customer, those under way set out, met, done."""
+    escort = transfer.escort
+    today = timezone.localdate(transfer.leaves_at) == timezone.localdate(now)
+    if not today and transfer.leaves_at > now:
+        return
+    transfers.transfer_message_send(
+        actor=escort,
+        transfer=transfer,
+        channel=MessageChannel.WECHAT,
+        text=transfers.transfer_message_text(transfer),
+    )
+    arrival = transfers.leg_time(transfer.leg, transfer.kind)
+    steps = [
+        (transfer.leaves_at, transfers.transfer_set_out),
+        (arrival, transfers.transfer_meet),
+        (transfer.back_at, transfers.transfer_finish),
+    ]
+    for moment, move in steps:
+        if moment > now:
+            return
+        move(actor=escort, transfer=transfer)
 
 
 def _plan_transfer(
     leg: TravelLeg,
     kind: str,
     station: Station,
-    actor: User | None,
+    actor: User,
     driver: User | None,
-    cars: list[Vehicle],
     summary: LogisticsSummary,
-) -> Transfer:
+) -> Transfer | None:
+    """Plan through the transfer service, with the smallest free car that seats everyone
+    and its driver when free; with no car free, "no company car" (the advice is sent)."""
     visit = leg.visit
-    travel = timedelta(minutes=station.travel_minutes)
-    if kind == TransferKind.PICKUP:
-        arrival = leg.expected_arrival
-        leaves_at, back_at = arrival - travel - ARRIVE_EARLY, arrival + ARRIVE_EARLY + travel
-    else:
-        at_station = (leg.departs_at or leg.arrives_at) - CHECK_IN.get(
-            leg.mode, timedelta(minutes=60)
-        )
-        leaves_at, back_at = at_station - travel, at_station + travel
-    # The party, the escort and the driver all need a seat.
-    seats_needed = max(visit.party_size, visit.visitors.count()) + 2
-    car = next(
-        (
-            c
-            for c in cars
-            if c.seats >= seats_needed
-            and not overlapping(starts_at=leaves_at, ends_at=back_at, vehicle=c).exists()
-        ),
-        None,
+    leaves_at, back_at = transfers.transfer_window(
+        leg=leg, kind=kind, travel_minutes=station.travel_minutes
     )
-    car_driver = (car.default_driver if car else None) or driver
-    if car is None or (
-        car_driver is not None
-        and overlapping(starts_at=leaves_at, ends_at=back_at, person=car_driver).exists()
+    if (
+        driver is not None
+        and overlapping(starts_at=leaves_at, ends_at=back_at, person=driver).exists()
     ):
-        car_driver = None
-    now = timezone.now()
-    transfer = Transfer.objects.create(
-        visit=visit,
-        leg=leg,
-        kind=kind,
-        station=station,
-        vehicle=car,
-        no_car=car is None,
-        driver=car_driver,
-        escort=visit.host,
-        meeting_point="T3 到达层 A 出口" if station.kind == StationKind.AIRPORT else "东广场出站口",
-        leaves_at=leaves_at,
-        back_at=back_at,
-        state=_state_for(
-            leaves_at, back_at, now, today=timezone.localdate(leaves_at) == timezone.localdate()
-        ),
+        driver = None
+    seats = transfers.seats_needed(visit=visit, escort=visit.host, driver=driver)
+    car = (
+        transfers.free_vehicles(starts_at=leaves_at, ends_at=back_at, seats=seats)
+        .order_by("seats", "plate")
+        .first()
     )
-    summary.transfers_created += 1
-    common = {
-        "starts_at": leaves_at,
-        "ends_at": back_at,
-        "visit": visit,
-        "transfer": transfer,
-        "purpose": BookingPurpose.PICKUP if kind == TransferKind.PICKUP else BookingPurpose.SEE_OFF,
-    }
-    if car is not None:
-        _book(summary, actor, vehicle=car, **common)
-    if car_driver is not None:
-        _book(summary, actor, person=car_driver, **{**common, "purpose": BookingPurpose.DRIVER})
-    _book(summary, actor, person=visit.host, **{**common, "purpose": BookingPurpose.ESCORT})
-    return transfer
+    meeting_point = "T3 到达层 A 出口" if station.kind == StationKind.AIRPORT else "东广场出站口"
+    attempts = [(car, driver if car else None), (None, None)]
+    for vehicle, car_driver in attempts:
+        try:
+            transfer = transfers.transfer_plan(
+                actor=actor,
+                visit=visit,
+                leg=leg,
+                kind=kind,
+                vehicle=vehicle,
+                driver=car_driver,
+                meeting_point=meeting_point if kind == TransferKind.PICKUP else "",
+                station=station,
+            )
+        except BookingConflict:
+            continue  # the escort is busy then: try without a car, else leave it out
+        summary.transfers_created += 1
+        summary.bookings_created += transfer.bookings.count()
+        _advance(transfer, timezone.now())
+        return transfer
+    return None
 
 
 def _plan_tour(
@@ -347,11 +340,10 @@ def seed_demo_logistics() -> LogisticsSummary:
     driver = users.get("driver")
     actor = users.get("reception")
     _ensure_resources(driver, actor, summary)
+    if actor is None:
+        return summary  # no demo company: nothing to plan for
 
     stations = {s.name: s for s in Station.objects.filter(is_active=True)}
-    cars = list(
-        Vehicle.objects.filter(is_active=True).select_related("default_driver").order_by("seats")
-    )
     tour_rooms = list(
         Room.objects.filter(is_active=True, tour_allowed=True).order_by("kind", "name")
     )
@@ -378,8 +370,8 @@ def seed_demo_logistics() -> LogisticsSummary:
             .exclude(state=TransferState.CANCELLED)
             .first()
         )
-        transfer = existing or _plan_transfer(leg, kind, station, actor, driver, cars, summary)
-        if kind == TransferKind.PICKUP:
+        transfer = existing or _plan_transfer(leg, kind, station, actor, driver, summary)
+        if transfer is not None and kind == TransferKind.PICKUP:
             arrivals[leg.visit_id] = transfer.back_at
 
     visits = list(
