@@ -263,6 +263,10 @@ def test_my_trips_shows_what_the_driver_needs_and_nothing_more(org):
     # No customer records, spend or feedback on a driver's page.
     assert "预算" not in page and mine.customer.name not in page
     assert reverse("visits:detail", args=[mine.pk]) not in page
+    # The trip opens the escort page, where the driver moves it along (on the way, met).
+    escort_page = reverse("logistics:transfer_escort", args=[mine.transfers.get().pk])
+    assert escort_page in page
+    assert login(driver).get(escort_page).status_code == 200
 
 
 def test_my_trips_is_phone_sized(org):
