@@ -309,3 +309,34 @@ def test_no_transfer_for_a_cancelled_visit(org, airport):
     visit_services.visit_cancel(actor=host, visit=visit, reason="客户改期")
     with pytest.raises(ApplicationError):
         plan(visit, host)
+
+
+def test_cancelling_the_visit_frees_its_car_escort_and_rooms(org):
+    from datetime import timedelta
+
+    from tests.factories.visits import make_ready_visit
+    from visitflow.logistics.models import Booking, BookingStatus, Room, Vehicle
+    from visitflow.logistics.services.bookings import booking_create
+    from visitflow.visits import services as visit_services
+
+    host = org["east_sales"]
+    visit = make_ready_visit(actor=host)
+    room = Room.objects.create(name="一号会客室", kind="reception")
+    car = Vehicle.objects.create(plate="粤B·99999", seats=7)
+    booking_create(
+        actor=host,
+        room=room,
+        starts_at=visit.starts_at,
+        ends_at=visit.starts_at + timedelta(hours=1),
+        visit=visit,
+        purpose="tour",
+    )
+    booking_create(
+        actor=host,
+        vehicle=car,
+        starts_at=visit.starts_at,
+        ends_at=visit.starts_at + timedelta(hours=1),
+        visit=visit,
+    )
+    visit_services.visit_cancel(actor=host, visit=visit, reason="客户改期")
+    assert not Booking.objects.filter(visit=visit, status=BookingStatus.ACTIVE).exists()

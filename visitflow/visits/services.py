@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -623,7 +623,28 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
     visit.cancel_reason = reason[:300]
     visit.save(update_fields=["cancel_reason", "updated"])
     _move(visit, VisitStatus.CANCELLED, actor=actor)
+    _release_logistics(actor, visit)
     return visit
+
+
+def _release_logistics(actor: User, visit: Visit) -> None:
+    """A cancelled visit frees its cars, drivers, escorts, rooms and leaders' time."""
+    # Imported here: logistics builds on visits, not the other way round.
+    from visitflow.logistics.models import Booking, BookingStatus, MeetingState, TransferState
+    from visitflow.logistics.services.bookings import booking_cancel
+    from visitflow.logistics.services.transfers import transfer_cancel
+
+    open_transfers = [TransferState.PLANNED, TransferState.CUSTOMER_TOLD, TransferState.ON_THE_WAY]
+    for transfer in visit.transfers.filter(state__in=open_transfers):
+        transfer_cancel(actor=actor, transfer=transfer)
+    visit.leader_meetings.exclude(state__in=[MeetingState.DECLINED, MeetingState.CANCELLED]).update(
+        state=MeetingState.CANCELLED, updated=timezone.now()
+    )
+    still_held = Booking.objects.filter(status=BookingStatus.ACTIVE).filter(
+        Q(visit=visit) | Q(leader_meeting__visit=visit) | Q(transfer__visit=visit)
+    )
+    for booking in still_held:
+        booking_cancel(actor=actor, booking=booking)
 
 
 # --- Steps -------------------------------------------------------------------------------

@@ -4,13 +4,31 @@ from django.db import migrations
 
 TEMPLATES = {
     ("pickup_car", "zh-hans"): (
-        "{customer}您好！{date}的接站已安排：{escort}（电话 {escort_phone}）将驾驶车牌 {plate} 的车辆，"
+        "{customer}您好！{date}的接站已安排：{escort}（电话 {escort_phone}）将乘车牌 {plate} 的车辆，"
         "于 {time} 在{station}{meeting_point}等候您。期待您的到来！{company}"
     ),
     ("pickup_car", "en"): (
         "Dear {customer}, we will meet you on {date}: {escort} (phone {escort_phone}) will wait for "
         "you at {station} {meeting_point} at {time} with the car {plate}. We look forward to your "
         "visit. {company}"
+    ),
+    ("see_off_car", "zh-hans"): (
+        "{customer}您好！{date}送站已安排：{escort}（电话 {escort_phone}）将于 {time} 乘车牌 {plate} "
+        "的车辆送您到{station}。出发前请清点随身物品。感谢您的来访！{company}"
+    ),
+    ("see_off_car", "en"): (
+        "Dear {customer}, on {date} {escort} (phone {escort_phone}) will take you to {station} "
+        "at {time} in the car {plate}. Please check your belongings before leaving. Thank you for "
+        "your visit. {company}"
+    ),
+    ("see_off_no_car", "zh-hans"): (
+        "{customer}您好！很抱歉{date}公司暂时无法安排车辆送站。到{station}的方式：{advice}。"
+        "出发前请清点随身物品，如有需要请联系{escort}（电话 {escort_phone}）。{company}"
+    ),
+    ("see_off_no_car", "en"): (
+        "Dear {customer}, we are sorry that no company car is free on {date}. To reach {station}: "
+        "{advice}. Please check your belongings; call {escort} ({escort_phone}) if you need help. "
+        "{company}"
     ),
     ("pickup_no_car", "zh-hans"): (
         "{customer}您好！很抱歉{date}公司暂时无法安排车辆接站。从{station}到公司的方式：{advice}。"
