@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from visitflow.accounts.roles import is_admin
+from visitflow.accounts.models import Role
+from visitflow.accounts.roles import is_admin, role_of
 from visitflow.customers.permissions import can_list_customers
+from visitflow.logistics.permissions import can_manage_resources
 from visitflow.logistics.selectors_board import can_view_board, can_view_my_trips
 
 
@@ -39,6 +41,24 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem(_("Home"), reverse("core:home"), "home", "house"))
     if can_view_board(user):
         items.append(NavItem(_("Dispatch"), reverse("logistics:board"), "board", "kanban"))
+    if role_of(user) in (Role.DIRECTOR, Role.GENERAL_MANAGER):
+        items.append(
+            NavItem(
+                _("Meeting requests"),
+                reverse("logistics:meeting_mine"),
+                "meetings",
+                "person-video3",
+            )
+        )
+    if can_manage_resources(user):
+        items.append(
+            NavItem(
+                _("Cars and rooms"),
+                reverse("logistics:resource_list", args=["vehicles"]),
+                "resources",
+                "truck-front",
+            )
+        )
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin", "gear"))
     match = getattr(request, "resolver_match", None)
@@ -47,4 +67,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         current = "follow_ups" if match.url_name != "my_day" else "my_day"
     if match and match.namespace == "logistics" and match.url_name in ("board", "my_trips"):
         current = match.url_name
+    elif match and match.namespace == "logistics" and match.url_name.startswith("resource"):
+        current = "resources"
+    elif match and match.namespace == "logistics" and match.url_name == "meeting_mine":
+        current = "meetings"
     return {"nav_items": items, "nav_current": current}

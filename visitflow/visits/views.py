@@ -155,6 +155,7 @@ def _parse_date(value: str) -> date | None:
 
 @login_required
 def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_visits(request)
     return render(
         request,
         "visits/my_day.html",
