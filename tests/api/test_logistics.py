@@ -4,10 +4,20 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.dateparse import parse_datetime
 
 from tests.api.conftest import locs, patch, post, token_client
 from tests.conftest import login
-from visitflow.logistics.models import Booking, BookingStatus, GiftItem, Room, Station, Vehicle
+from tests.factories.visits import make_visit
+from visitflow.logistics.models import (
+    Booking,
+    BookingStatus,
+    GiftItem,
+    LeaderMeeting,
+    Room,
+    Station,
+    Vehicle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -259,4 +269,22 @@ def test_others_cannot_move_or_cancel(org: dict[str, Any], reception: Client, ca
     director = login(org["director"])
     assert director.get(f"/api/bookings/{booking_id}").status_code == 200
     assert post(director, f"/api/bookings/{booking_id}/cancel").status_code == 403
+    assert Booking.objects.get().status == BookingStatus.ACTIVE
+
+
+def test_bookings_of_a_transfer_or_meeting_are_changed_there(
+    org: dict[str, Any], reception: Client, car: Vehicle
+) -> None:
+    booking_id = _book(reception, T9, T10, vehicle=car.pk).json()["id"]
+    visit = make_visit(actor=org["east_sales"])
+    meeting = LeaderMeeting.objects.create(
+        visit=visit,
+        leader=org["director"],
+        requested_by=org["east_sales"],
+        starts_at=parse_datetime(T9),
+        ends_at=parse_datetime(T10),
+    )
+    Booking.objects.filter(pk=booking_id).update(leader_meeting=meeting)
+    assert patch(reception, f"/api/bookings/{booking_id}", {"starts_at": T10}).status_code == 409
+    assert post(reception, f"/api/bookings/{booking_id}/cancel").status_code == 409
     assert Booking.objects.get().status == BookingStatus.ACTIVE

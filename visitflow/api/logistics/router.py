@@ -329,6 +329,12 @@ def _changeable(user: User, booking_id: int) -> Booking:
     booking = selectors.booking_get_for_user(user, booking_id)
     if not can_change_booking(user, booking):
         raise HttpError(403, _("Only reception and administrators change bookings."))
+    # A transfer's or a leader meeting's bookings follow it (its window, its answer);
+    # moving one alone would leave the two disagreeing.
+    if booking.transfer_id or booking.leader_meeting_id:
+        raise HttpError(
+            409, _("This booking belongs to a pickup, see-off or leader meeting; change that.")
+        )
     return booking
 
 
