@@ -246,7 +246,9 @@ class Booking(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.starts_at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"{self.resource} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def resource(self) -> object:
