@@ -232,7 +232,7 @@ def _assert_one_winner(results: list[tuple[str, Any]], threads: int) -> list[Any
     return winners
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_requests_for_one_car_exactly_one_wins(tmp_path: Path) -> None:
     actor = make_user(role=Role.RECEPTION)
     car = _car()

@@ -99,7 +99,7 @@ def test_sequential_over_issue_never_goes_negative(org, tea):
     assert results.count(True) == 5 and tea.stock == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issues_never_go_negative(org, tea):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL; SQLite is covered sequentially above")
