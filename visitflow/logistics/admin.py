@@ -4,6 +4,7 @@ bookings, transfers, meetings, gift issues, stock movements, customer messages â
 read-only here, because changing them past the services would skip the conflict checks
 and the stock ledger. Message templates and the leader matrix are edited here."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -69,11 +70,10 @@ class ServiceAdmin(admin.ModelAdmin):
         for name in self.service_fields:
             setattr(obj, name, getattr(saved, name))
 
-    def create(self, actor: Any, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def update(self, actor: Any, obj: Any, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
+    # Each registered admin names its resource's services: create(actor, data) and
+    # update(actor, obj, data). Declared, not defined: there is no generic resource.
+    create: Callable[[Any, dict[str, Any]], Any]
+    update: Callable[[Any, Any, dict[str, Any]], Any]
 
 
 @admin.register(Vehicle)
