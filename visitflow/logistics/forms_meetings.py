@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import User
 from visitflow.logistics.models import GiftItem, Room
-from visitflow.logistics.services.gifts import gift_items_available
+from visitflow.logistics.selectors import gift_items_available
 from visitflow.logistics.services.leaders import leader_choices
 from visitflow.logistics.services.tours import tour_rooms
 

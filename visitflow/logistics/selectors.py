@@ -14,13 +14,17 @@ from visitflow.accounts.models import Role, User
 from visitflow.logistics.models import (
     Booking,
     BookingStatus,
+    GiftIssue,
     GiftItem,
+    LeaderMeeting,
     Room,
     RoomKind,
     Station,
+    Transfer,
     Vehicle,
 )
 from visitflow.logistics.permissions import can_view_all_bookings, can_view_resources
+from visitflow.visits.models import Visit
 from visitflow.visits.selectors import visit_base_qs_for_user
 
 M = TypeVar("M", Vehicle, Room, Station, GiftItem)
@@ -160,3 +164,72 @@ def booking_get_for_user(user: User, pk: int) -> Booking:
 def bookable_people() -> QuerySet[User]:
     """People whose time can be booked (escorts, drivers, leaders): every active user."""
     return User.objects.filter(is_active=True)
+
+
+# --- Transfers ---
+
+
+def transfer_qs_for_user(user: User) -> QuerySet[Transfer]:
+    if not user.is_authenticated:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(
+        Q(visit__in=visit_base_qs_for_user(user)) | Q(escort=user) | Q(driver=user)
+    ).distinct()
+
+
+def transfer_get_for_user(user: User, pk: int) -> Transfer:
+    """404 for both "missing" and "not yours"."""
+    transfer = (
+        transfer_qs_for_user(user)
+        .filter(pk=pk)
+        .select_related(
+            "visit", "visit__customer", "visit__host", "leg", "station", "vehicle", "driver"
+        )
+        .select_related("escort")
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+# --- Leader meetings ---
+
+
+def meetings_for_visit(visit: Visit) -> QuerySet[LeaderMeeting]:
+    return visit.leader_meetings.select_related("leader", "room", "requested_by").order_by(
+        "starts_at", "id"
+    )
+
+
+def meetings_for_leader(user: User) -> QuerySet[LeaderMeeting]:
+    return (
+        LeaderMeeting.objects.filter(leader=user)
+        .select_related("visit__customer__level", "room", "requested_by")
+        .order_by("starts_at", "id")
+    )
+
+
+def meeting_get_for_user(user: User, pk: int) -> LeaderMeeting:
+    """The leader asked, or whoever sees the visit; 404 for both missing and not yours."""
+    meeting = (
+        LeaderMeeting.objects.filter(
+            Q(leader=user) | Q(visit__in=visit_base_qs_for_user(user).values("pk")), pk=pk
+        )
+        .select_related("visit__customer__level", "visit__host", "leader", "room", "requested_by")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+# --- Gifts ---
+
+
+def gift_items_available() -> QuerySet[GiftItem]:
+    return GiftItem.objects.filter(is_active=True)
+
+
+def gift_issues(visit: Visit) -> QuerySet[GiftIssue]:
+    return visit.gift_issues.select_related("item", "handed_over_by").order_by("created", "id")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
+from visitflow.logistics import selectors
 from visitflow.logistics.forms_meetings import (
     DeclineForm,
     GiftIssueForm,
@@ -163,12 +164,12 @@ def _meeting_page(
 
 @login_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _meeting_page(request, leaders.meeting_get_for_user(request.user, pk))
+    return _meeting_page(request, selectors.meeting_get_for_user(request.user, pk))
 
 
 @login_required
 def meeting_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    meetings = list(leaders.meetings_for_leader(request.user))
+    meetings = list(selectors.meetings_for_leader(request.user))
     return render(
         request,
         "logistics/meetings/meeting_mine.html",
@@ -182,7 +183,7 @@ def meeting_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _own_meeting(request: AuthenticatedHttpRequest, pk: int) -> LeaderMeeting:
     """Only the leader asked answers; anyone else gets 404."""
     meeting = (
-        leaders.meetings_for_leader(request.user)
+        selectors.meetings_for_leader(request.user)
         .select_related("visit__customer", "leader")
         .filter(pk=pk)
         .first()
@@ -227,7 +228,7 @@ def meeting_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> H
 @login_required
 @require_POST
 def meeting_take_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = leaders.meeting_get_for_user(request.user, pk)
+    meeting = selectors.meeting_get_for_user(request.user, pk)
     if not can_edit_visit(request.user, meeting.visit):
         raise PermissionDenied
     try:
@@ -241,7 +242,7 @@ def meeting_take_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @login_required
 @require_POST
 def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = leaders.meeting_get_for_user(request.user, pk)
+    meeting = selectors.meeting_get_for_user(request.user, pk)
     if not can_edit_visit(request.user, meeting.visit):
         raise PermissionDenied
     try:

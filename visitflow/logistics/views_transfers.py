@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
+from visitflow.logistics import permissions, selectors
 from visitflow.logistics.forms_transfers import TransferMessageForm, TransferPlanForm
 from visitflow.logistics.models import Station, Transfer, TransferState
 from visitflow.logistics.services import transfers as services
@@ -25,7 +26,7 @@ def _detail_url(transfer: Transfer) -> str:
 def transfer_plan(request: AuthenticatedHttpRequest, leg_pk: int) -> HttpResponse:
     leg = leg_get_for_user(request.user, leg_pk)
     visit = leg.visit
-    if not services.can_plan_transfer(request.user, visit):
+    if not permissions.can_plan_transfer(request.user, visit):
         raise PermissionDenied
     kind = services.kind_for_leg(leg)
     existing = services.transfer_for_leg(leg)
@@ -83,8 +84,8 @@ def transfer_plan(request: AuthenticatedHttpRequest, leg_pk: int) -> HttpRespons
 
 
 def _readable(request: AuthenticatedHttpRequest, pk: int) -> Transfer:
-    transfer = services.transfer_get_for_user(request.user, pk)
-    if not services.can_view_transfer(request.user, transfer):
+    transfer = selectors.transfer_get_for_user(request.user, pk)
+    if not permissions.can_view_transfer(request.user, transfer):
         raise Http404
     return transfer
 
@@ -97,9 +98,9 @@ def _state_context(request: AuthenticatedHttpRequest, transfer: Transfer) -> dic
         "visit": transfer.visit,
         "next_state": next_state,
         "next_label": TransferState(next_state).label if next_state else "",
-        "can_move": services.can_move_transfer(request.user, transfer),
+        "can_move": permissions.can_move_transfer(request.user, transfer),
         "can_cancel": TransferState.CANCELLED in services.TRANSITIONS[transfer.state]
-        and services.can_move_transfer(request.user, transfer),
+        and permissions.can_move_transfer(request.user, transfer),
     }
 
 
@@ -125,7 +126,7 @@ def transfer_escort(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer = _readable(request, pk)
-    if not services.can_move_transfer(request.user, transfer):
+    if not permissions.can_move_transfer(request.user, transfer):
         raise PermissionDenied
     language = services.message_language(
         request.POST.get("language") or request.GET.get("lang") or get_language() or ""
@@ -162,7 +163,7 @@ def transfer_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def transfer_move(request: AuthenticatedHttpRequest, pk: int, state: str) -> HttpResponse:
     transfer = _readable(request, pk)
-    if not services.can_move_transfer(request.user, transfer):
+    if not permissions.can_move_transfer(request.user, transfer):
         raise PermissionDenied
     service = services.TRANSITION_SERVICES.get(state)
     if service is None:

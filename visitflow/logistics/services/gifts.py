@@ -5,7 +5,7 @@ Stock never goes negative: every change is one conditional UPDATE on the item's 
 StockMovement written in the same transaction."""
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,14 +15,6 @@ from visitflow.core.services import log_activity
 from visitflow.logistics.models import GiftIssue, GiftItem, StockMovement
 from visitflow.logistics.services.tours import ensure_visit_open
 from visitflow.visits.models import Visit
-
-
-def gift_items_available() -> QuerySet[GiftItem]:
-    return GiftItem.objects.filter(is_active=True)
-
-
-def gift_issues(visit: Visit) -> QuerySet[GiftIssue]:
-    return visit.gift_issues.select_related("item", "handed_over_by").order_by("created", "id")
 
 
 def _check_quantity(quantity: int) -> None:

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from visitflow.accounts.models import Role, User
@@ -215,36 +214,6 @@ def meeting_cancel(*, actor: User, meeting: LeaderMeeting) -> LeaderMeeting:
 
 
 # --- Reads ---------------------------------------------------------------------------
-
-
-def meetings_for_visit(visit: Visit) -> QuerySet[LeaderMeeting]:
-    return visit.leader_meetings.select_related("leader", "room", "requested_by").order_by(
-        "starts_at", "id"
-    )
-
-
-def meetings_for_leader(user: User) -> QuerySet[LeaderMeeting]:
-    return (
-        LeaderMeeting.objects.filter(leader=user)
-        .select_related("visit__customer__level", "room", "requested_by")
-        .order_by("starts_at", "id")
-    )
-
-
-def meeting_get_for_user(user: User, pk: int) -> LeaderMeeting:
-    """The leader asked, or whoever sees the visit; 404 for both missing and not yours."""
-    from visitflow.visits.selectors import visit_base_qs_for_user
-
-    meeting = (
-        LeaderMeeting.objects.filter(
-            Q(leader=user) | Q(visit__in=visit_base_qs_for_user(user).values("pk")), pk=pk
-        )
-        .select_related("visit__customer__level", "visit__host", "leader", "room", "requested_by")
-        .first()
-    )
-    if meeting is None:
-        raise Http404
-    return meeting
 
 
 @dataclass

@@ -9,13 +9,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from visitflow.accounts.models import Role, User
-from visitflow.accounts.roles import role_of
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
 from visitflow.logistics.models import (
@@ -30,10 +28,9 @@ from visitflow.logistics.models import (
     TransferState,
     Vehicle,
 )
+from visitflow.logistics.permissions import can_move_transfer, can_plan_transfer
 from visitflow.logistics.services.bookings import booking_cancel, booking_create, booking_move
 from visitflow.visits.models import LegDirection, TravelLeg, Visit, VisitStatus
-from visitflow.visits.permissions import can_edit_visit, can_view_visit
-from visitflow.visits.selectors import visit_base_qs_for_user
 
 # Meeting the party and loading their luggage at the station (SOP 5.1 接车).
 MEETING_MINUTES = 30
@@ -60,56 +57,6 @@ NEXT_STATE: dict[str, str] = {
     TransferState.ON_THE_WAY: TransferState.MET,
     TransferState.MET: TransferState.DONE,
 }
-
-
-# --- Permissions (kept here until logistics/permissions.py exists) ----------------------
-
-
-def can_plan_transfer(user: User, visit: Visit) -> bool:
-    """Those who run the visit plan its transfers; reception plans for any visit."""
-    if not user.is_authenticated:
-        return False
-    return role_of(user) == Role.RECEPTION or can_edit_visit(user, visit)
-
-
-def can_move_transfer(user: User, transfer: Transfer) -> bool:
-    """The escort and the driver move their own transfer; so does whoever plans it."""
-    if transfer.escort_id == user.pk or transfer.driver_id == user.pk:
-        return True
-    return can_plan_transfer(user, transfer.visit)
-
-
-def can_view_transfer(user: User, transfer: Transfer) -> bool:
-    if transfer.escort_id == user.pk or transfer.driver_id == user.pk:
-        return True
-    return can_plan_transfer(user, transfer.visit) or can_view_visit(user, transfer.visit)
-
-
-# --- Selectors (kept here until logistics/selectors.py exists) --------------------------
-
-
-def transfer_qs_for_user(user: User) -> QuerySet[Transfer]:
-    if not user.is_authenticated:
-        return Transfer.objects.none()
-    return Transfer.objects.filter(
-        Q(visit__in=visit_base_qs_for_user(user)) | Q(escort=user) | Q(driver=user)
-    ).distinct()
-
-
-def transfer_get_for_user(user: User, pk: int) -> Transfer:
-    """404 for both "missing" and "not yours"."""
-    transfer = (
-        transfer_qs_for_user(user)
-        .filter(pk=pk)
-        .select_related(
-            "visit", "visit__customer", "visit__host", "leg", "station", "vehicle", "driver"
-        )
-        .select_related("escort")
-        .first()
-    )
-    if transfer is None:
-        raise Http404
-    return transfer
 
 
 def transfer_for_leg(leg: TravelLeg) -> Transfer | None:

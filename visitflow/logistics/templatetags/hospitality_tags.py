@@ -4,8 +4,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from visitflow.logistics.models import LeaderLevel
 from visitflow.logistics.permissions import can_manage_resources
-from visitflow.logistics.services.gifts import gift_issues
-from visitflow.logistics.services.leaders import leader_recommendation, meetings_for_visit
+from visitflow.logistics.selectors import gift_issues, meetings_for_visit
+from visitflow.logistics.services.leaders import leader_recommendation
 from visitflow.logistics.services.tours import tour_bookings
 from visitflow.visits.models import Visit
 from visitflow.visits.permissions import can_edit_visit

@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from visitflow.logistics.models import TransferKind, TransferState
-from visitflow.logistics.services.transfers import can_plan_transfer
+from visitflow.logistics.permissions import can_plan_transfer
 from visitflow.visits.models import LegDirection, Visit
 
 register = template.Library()
