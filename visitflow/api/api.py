@@ -5,7 +5,9 @@ from ninja import NinjaAPI
 from visitflow.api.auth import bearer_auth, session_auth
 from visitflow.api.customers.router import router as customers_router
 from visitflow.api.errors import register_exception_handlers
+from visitflow.api.logistics.operations import router as logistics_operations_router
 from visitflow.api.logistics.router import router as logistics_router
+from visitflow.api.notifications.router import router as notifications_router
 from visitflow.api.tokens.router import router as tokens_router
 from visitflow.api.visits.router import router as visits_router
 
@@ -21,3 +23,5 @@ api.add_router("/", tokens_router)
 api.add_router("/", customers_router)
 api.add_router("/", visits_router)
 api.add_router("/", logistics_router)
+api.add_router("/", notifications_router)
+api.add_router("/", logistics_operations_router)

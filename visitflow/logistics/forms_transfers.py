@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import Role, User
 from visitflow.logistics.models import MessageChannel, Station, Vehicle
+from visitflow.logistics.selectors import escort_choices
 
 
 class TransferPlanForm(forms.Form):
@@ -24,9 +25,7 @@ class TransferPlanForm(forms.Form):
         required=False,
         empty_label=_("The escort drives"),
     )
-    escort = forms.ModelChoiceField(
-        label=_("Escort"), queryset=User.objects.filter(is_active=True).exclude(role=Role.DRIVER)
-    )
+    escort = forms.ModelChoiceField(label=_("Escort"), queryset=escort_choices())
     escort_reason = forms.CharField(
         label=_("Why someone other than the host escorts"), max_length=300, required=False
     )

@@ -20,10 +20,15 @@ from visitflow.logistics.models import (
     Room,
     RoomKind,
     Station,
+    StockMovement,
     Transfer,
     Vehicle,
 )
-from visitflow.logistics.permissions import can_view_all_bookings, can_view_resources
+from visitflow.logistics.permissions import (
+    can_manage_resources,
+    can_view_all_bookings,
+    can_view_resources,
+)
 from visitflow.visits.models import Visit
 from visitflow.visits.selectors import visit_base_qs_for_user
 
@@ -193,6 +198,11 @@ def transfer_get_for_user(user: User, pk: int) -> Transfer:
     return transfer
 
 
+def escort_choices() -> QuerySet[User]:
+    """Who may escort visitors: any active colleague but the drivers (SOP 5.1 接车)."""
+    return User.objects.filter(is_active=True).exclude(role=Role.DRIVER)
+
+
 # --- Leader meetings ---
 
 
@@ -233,3 +243,79 @@ def gift_items_available() -> QuerySet[GiftItem]:
 
 def gift_issues(visit: Visit) -> QuerySet[GiftIssue]:
     return visit.gift_issues.select_related("item", "handed_over_by").order_by("created", "id")
+
+
+def gift_issue_qs_for_user(user: User) -> QuerySet[GiftIssue]:
+    """Gift issues of the visits the user sees; reception sees every issue (stock keeping)."""
+    if not user.is_authenticated:
+        return GiftIssue.objects.none()
+    qs = GiftIssue.objects.select_related("item", "visit__customer", "issued_by", "handed_over_by")
+    if can_manage_resources(user):
+        return qs
+    return qs.filter(visit__in=visit_base_qs_for_user(user).values("pk"))
+
+
+def gift_issue_list_for_user(user: User, *, visit: int | None = None) -> QuerySet[GiftIssue]:
+    qs = gift_issue_qs_for_user(user)
+    if visit is not None:
+        qs = qs.filter(visit_id=visit)
+    return qs.order_by("-created", "-id")
+
+
+def gift_issue_get_for_user(user: User, pk: int) -> GiftIssue:
+    issue = gift_issue_qs_for_user(user).filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    return issue
+
+
+def stock_movement_list(item: GiftItem) -> QuerySet[StockMovement]:
+    return item.movements.select_related("by", "issue__visit__customer").order_by("-created", "-id")
+
+
+# --- Lists for the API ---
+
+
+def transfer_list_for_user(
+    user: User,
+    *,
+    visit: int | None = None,
+    day: date | None = None,
+    state: str = "",
+    mine: bool = False,
+) -> QuerySet[Transfer]:
+    """Transfers the user may see, soonest first; `mine` keeps those they escort or drive."""
+    qs = transfer_qs_for_user(user)
+    if mine:
+        qs = qs.filter(Q(escort=user) | Q(driver=user))
+    if visit is not None:
+        qs = qs.filter(visit_id=visit)
+    if state:
+        qs = qs.filter(state=state)
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        qs = qs.filter(leaves_at__lt=start + timedelta(days=1), back_at__gt=start)
+    return qs.select_related(
+        "visit__customer", "visit__host", "leg", "station", "vehicle", "driver", "escort"
+    ).order_by("leaves_at", "id")
+
+
+def meeting_list_for_user(
+    user: User, *, visit: int | None = None, state: str = "", as_leader: bool = False
+) -> QuerySet[LeaderMeeting]:
+    """Meetings the user was asked to, or of visits they see; soonest first."""
+    if not user.is_authenticated:
+        return LeaderMeeting.objects.none()
+    if as_leader:
+        qs = LeaderMeeting.objects.filter(leader=user)
+    else:
+        qs = LeaderMeeting.objects.filter(
+            Q(leader=user) | Q(visit__in=visit_base_qs_for_user(user).values("pk"))
+        )
+    if visit is not None:
+        qs = qs.filter(visit_id=visit)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("visit__customer", "leader", "room", "requested_by").order_by(
+        "starts_at", "id"
+    )

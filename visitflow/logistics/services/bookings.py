@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from visitflow.accounts.models import User
+from visitflow.accounts.selectors_absences import absence_text, absences_overlapping
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
 from visitflow.logistics.models import (
@@ -92,6 +93,18 @@ def _raise_conflict(booking: Booking) -> None:
         raise BookingConflict(conflict_message(other), other=other)
 
 
+def _raise_absence(booking: Booking) -> None:
+    """SOP 5.2: a person away (business trip, leave) is no host, escort, driver or leader
+    on those days; the absence is named."""
+    if booking.person is None:
+        return
+    absence = absences_overlapping(
+        person_ids=[booking.person.pk], starts_at=booking.starts_at, ends_at=booking.ends_at
+    ).first()
+    if absence is not None:
+        raise BookingConflict(absence_text(absence), other=None)
+
+
 def _validate_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         msg = _("A booking must end after it starts.")
@@ -102,6 +115,7 @@ def _save(booking: Booking) -> Booking:
     """Check and write in one transaction. On SQLite the transaction is IMMEDIATE (the
     write lock is taken at BEGIN), so check-then-insert cannot interleave; on PostgreSQL
     the exclusion constraint decides any race and the loser is told what won."""
+    _raise_absence(booking)
     _raise_conflict(booking)
     try:
         with transaction.atomic():
