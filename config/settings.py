@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "visitflow.customers",
     "visitflow.visits",
     "visitflow.logistics",
+    "visitflow.notifications",
     "visitflow.api",
 ]
 
@@ -197,6 +198,21 @@ elif REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (see README "Settings"): the inbox badge's refresh, the delivery engine's
+# lease and retry schedule, and the site address that links in e-mails and bots point to.
+NOTIFICATION_POLL_SECONDS = int(os.environ.get("NOTIFICATION_POLL_SECONDS", "30"))
+NOTIFICATION_DELIVERY_LEASE_SECONDS = int(
+    os.environ.get("NOTIFICATION_DELIVERY_LEASE_SECONDS", "120")
+)
+NOTIFICATION_RETRY_BACKOFF_SECONDS = [
+    int(s) for s in env_list("NOTIFICATION_RETRY_BACKOFF_SECONDS", "60,300,1800,7200")
+]
+NOTIFICATION_REQUEUE_SECONDS = int(os.environ.get("NOTIFICATION_REQUEUE_SECONDS", "600"))
+NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = float(
+    os.environ.get("NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", "10")
+)
+NOTIFICATION_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # E-mail: console in debug, SMTP otherwise (EMAIL_HOST etc.).
 EMAIL_BACKEND = os.environ.get(

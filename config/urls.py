@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/", include("visitflow.customers.urls")),
     path("visits/", include("visitflow.visits.urls")),
     path("logistics/", include("visitflow.logistics.urls")),
+    path("notifications/", include("visitflow.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
