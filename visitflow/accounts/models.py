@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visitflow.core.models import BaseModel
 from visitflow.core.validators import format_phone, validate_phone
@@ -122,3 +123,53 @@ class CalendarFeedToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AbsenceKind(models.TextChoices):
+    BUSINESS_TRIP = "business_trip", _("Business trip")
+    LEAVE = "leave", _("Leave")
+    OTHER = "other", pgettext_lazy("absence kind", "Other")
+
+
+class Absence(BaseModel):
+    """出差 / 请假: days a person is away (SOP 5.2). Whole days, first and last included:
+    a business trip is planned by the day, and so are the visits it clashes with."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.BUSINESS_TRIP
+    )
+    destination = models.CharField(_("destination"), max_length=100, blank=True)
+    starts_on = models.DateField(_("first day away"))
+    ends_on = models.DateField(_("last day away"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+                violation_error_message=_("The last day away cannot be before the first."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "ends_on", "starts_on"], name="absence_person_idx"),
+            models.Index(fields=["starts_on", "ends_on"], name="absence_dates_idx"),
+        ]
+
+    def __str__(self) -> str:
+        where = f" · {self.destination}" if self.destination else ""
+        return f"{self.person} · {self.get_kind_display()}{where} · {self.starts_on} ~ {self.ends_on}"

@@ -34,8 +34,17 @@ def customer_scope_q(user: User) -> Q | None:
         # Owners first, then their customers: an IN over the owner index, not an OR
         # across a join that no index serves.
         team_people = User.objects.filter(Q(pk=user.pk) | Q(team__manager=user)).values("pk")
-        return Q(owner__in=team_people)
-    return Q(owner=user)
+        return Q(owner__in=team_people) | _stood_in_customers_q(user)
+    return Q(owner=user) | _stood_in_customers_q(user)
+
+
+def _stood_in_customers_q(user: User) -> Q:
+    """SOP 5.2: a stand-in host sees the customer of a visit they cover until it closes."""
+    # Imported here: visits builds on customers, not the other way round.
+    from visitflow.visits.models import Visit
+    from visitflow.visits.selectors import stand_in_visits_q
+
+    return Q(pk__in=Visit.objects.filter(stand_in_visits_q(user)).values("customer_id"))
 
 
 def customer_base_qs_for_user(user: User, *, include_archived: bool = False) -> QuerySet[Customer]:

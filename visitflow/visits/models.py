@@ -1,6 +1,7 @@
 """A customer's visit to the company (SOP 5.1) and the ten steps that carry it."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -71,6 +72,17 @@ class Visit(BaseModel):
     party_size = models.PositiveSmallIntegerField(_("party size"), default=0)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # SOP 5.2: the colleague who accepted to host while the host is away. Kept in step
+    # by services_cover (set on acceptance, cleared when the cover ends), so "who acts as
+    # host" is a column, not a join over cover requests, for lists and reminders.
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stand-in host"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stood_in_visits",
+    )
 
     class Meta:
         verbose_name = _("visit")
@@ -88,6 +100,7 @@ class Visit(BaseModel):
             models.Index(fields=["host", "starts_at"], name="visit_host_idx"),
             models.Index(fields=["customer", "starts_at"], name="visit_customer_idx"),
             models.Index(fields=["status", "starts_at"], name="visit_status_idx"),
+            models.Index(fields=["stand_in", "starts_at"], name="visit_stand_in_idx"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +116,15 @@ class Visit(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status not in (VisitStatus.CLOSED, VisitStatus.CANCELLED)
+
+    @property
+    def acting_host(self) -> Any:
+        """Who hosts now (SOP 5.2): the accepted stand-in while the visit is open, else the
+        host. Reminders meant for the host go here; select_related("host", "stand_in")
+        makes it free in bulk."""
+        if self.stand_in_id is not None and self.is_open:
+            return self.stand_in
+        return self.host
 
     def purpose_labels(self) -> list[str]:
         labels = dict(Purpose.choices)
@@ -195,8 +217,18 @@ class TravelLeg(BaseModel):
         return self.actual_arrival or self.arrives_at
 
 
+class RescheduleState(models.TextChoices):
+    APPLIED = "applied", _("Moved")
+    PROPOSED = "proposed", _("Proposed to the customer")
+    DECLINED = "declined", _("Declined by the customer")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class VisitReschedule(models.Model):
-    """Moving a visit's dates is kept: who moved it, from when to when, and why."""
+    """Moving a visit's dates is kept: who moved it, from when to when, and why.
+
+    SOP 5.2 协商更改到访时间: a move can first be proposed to the customer; it is applied
+    (the visit moves) once they agree, or closed as declined or withdrawn."""
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="reschedules"
@@ -214,14 +246,134 @@ class VisitReschedule(models.Model):
     new_starts_at = models.DateTimeField(_("new arrival"))
     new_ends_at = models.DateTimeField(_("new departure"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=RescheduleState.choices, default=RescheduleState.APPLIED
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("reschedule")
         verbose_name_plural = _("reschedules")
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=models.Q(state="proposed"),
+                name="reschedule_one_proposal_per_visit",
+                violation_error_message=_("This visit already has new dates proposed."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(new_ends_at__gt=models.F("new_starts_at")),
+                name="reschedule_ends_after_start",
+                violation_error_message=_("The departure must be after the arrival."),
+            ),
+        ]
+        indexes = [models.Index(fields=["visit", "state"], name="reschedule_visit_state_idx")]
 
     def __str__(self) -> str:
         return f"{self.visit_id}: {self.old_starts_at} → {self.new_starts_at}"
+
+
+class CoverState(models.TextChoices):
+    REQUESTED = "requested", _("Cover asked for")
+    ASSIGNED = "assigned", _("Stand-in chosen")
+    ACCEPTED = "accepted", _("Covered")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+OPEN_COVER_STATES = (CoverState.REQUESTED, CoverState.ASSIGNED, CoverState.ACCEPTED)
+
+
+class CoverRequest(BaseModel):
+    """SOP 5.2 请求上级协助接待安排: the host, away during the visit, asks their supervisor
+    for a stand-in; the supervisor chooses one (or takes it on) and the stand-in accepts."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="cover_requests"
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cover_requests_to_arrange",
+    )
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stand-in host"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cover_requests_to_answer",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=CoverState.choices, default=CoverState.REQUESTED
+    )
+    note = models.CharField(_("message to the supervisor"), max_length=500, blank=True)
+    answer_note = models.CharField(_("answer"), max_length=300, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("chosen at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cover request")
+        verbose_name_plural = _("cover requests")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=models.Q(state__in=["requested", "assigned", "accepted"]),
+                name="cover_one_open_per_visit",
+                violation_error_message=_("This visit already has a cover request."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["requested", "cancelled"])
+                | models.Q(stand_in__isnull=False),
+                name="cover_assigned_has_stand_in",
+                violation_error_message=_("Choose the stand-in host."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["supervisor", "state"], name="cover_supervisor_idx"),
+            models.Index(fields=["stand_in", "state"], name="cover_stand_in_idx"),
+            models.Index(fields=["visit", "state"], name="cover_visit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_COVER_STATES
 
 
 # --- The playbook: the steps of SOP 5.1 as data an administrator edits -----------------

@@ -11,8 +11,13 @@ from visitflow.customers.permissions import (
 from visitflow.visits.models import Visit, VisitStep
 
 
+def is_acting_stand_in(user: User, visit: Visit) -> bool:
+    """SOP 5.2: the accepted stand-in acts as host until the visit closes."""
+    return visit.stand_in_id is not None and visit.stand_in_id == user.pk and visit.is_open
+
+
 def _is_host_or_co_host(user: User, visit: Visit) -> bool:
-    if visit.host_id == user.pk:
+    if visit.host_id == user.pk or is_acting_stand_in(user, visit):
         return True
     return any(u.pk == user.pk for u in visit.co_hosts.all())
 
@@ -32,6 +37,21 @@ def can_edit_visit(user: User, visit: Visit) -> bool:
     if is_admin(user):
         return True
     return _is_host_or_co_host(user, visit) or can_edit_customer(user, visit.customer)
+
+
+def can_hand_over_visit(user: User, visit: Visit) -> bool:
+    """SOP 5.2: only the host, their manager (部门主管) and administrators hand a visit
+    over to a stand-in or put new dates to the customer."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user) or visit.host_id == user.pk:
+        return True
+    host = visit.host
+    return bool(host.team_id and host.team and host.team.manager_id == user.pk)
+
+
+def can_send_apology(user: User, visit: Visit) -> bool:
+    return can_hand_over_visit(user, visit) or is_acting_stand_in(user, visit)
 
 
 def can_work_step(user: User, step: VisitStep) -> bool:

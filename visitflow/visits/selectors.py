@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.sql.where import NothingNode
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +19,7 @@ from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
     FollowUpState,
+    RescheduleState,
     ReturnCall,
     StepState,
     TravelLeg,
@@ -64,7 +65,23 @@ def visit_scope_q(user: User) -> Q | None:
     if scope is None:
         return None
     co_hosted = Visit.co_hosts.through.objects.filter(user_id=user.pk).values("visit_id")
-    return _prefixed(scope, "customer") | Q(host=user) | Q(pk__in=co_hosted)
+    return (
+        _prefixed(scope, "customer") | Q(host=user) | Q(pk__in=co_hosted) | stand_in_visits_q(user)
+    )
+
+
+# SOP 5.2: a stand-in acts as host while the visit is open; closing it ends their access.
+STAND_IN_OPEN_STATES = (
+    VisitStatus.DRAFT,
+    VisitStatus.CONFIRMED,
+    VisitStatus.IN_PROGRESS,
+    VisitStatus.DEPARTED,
+)
+
+
+def stand_in_visits_q(user: User) -> Q:
+    """Open visits the user stands in for (served by the stand_in index)."""
+    return Q(stand_in=user, status__in=STAND_IN_OPEN_STATES)
 
 
 def visit_base_qs_for_user(user: User) -> QuerySet[Visit]:
@@ -124,7 +141,9 @@ def visit_get_for_user(user: User, pk: int) -> Visit:
     visit = (
         visit_base_qs_for_user(user)
         .filter(pk=pk)
-        .select_related("customer", "customer__level", "customer__owner", "host", "host__team")
+        .select_related(
+            "customer", "customer__level", "customer__owner", "host", "host__team", "stand_in"
+        )
         .prefetch_related("co_hosts")
         .first()
     )
@@ -151,7 +170,9 @@ def visit_detail_parts(visit: Visit) -> dict[str, object]:
         "next_step": min(pending, key=lambda s: (s.due_at or now, s.position), default=None),
         "overdue_count": sum(1 for s in steps if getattr(s, "is_overdue", False)),
         "requests": list(visit.requests.select_related("owner").order_by("state", "due_date")),
-        "reschedules": list(visit.reschedules.select_related("by")),
+        "reschedules": list(
+            visit.reschedules.filter(state=RescheduleState.APPLIED).select_related("by")
+        ),
         "return_call": ReturnCall.objects.filter(visit=visit).select_related("made_by").first(),
     }
 
@@ -240,18 +261,24 @@ def my_day_for_user(user: User) -> MyDay:
     horizon = start + timedelta(days=2)
     co_hosted = Visit.co_hosts.through.objects.filter(user_id=user.pk).values("visit_id")
     visits = list(
-        Visit.objects.filter(Q(host=user) | Q(pk__in=co_hosted))
+        Visit.objects.filter(Q(host=user) | Q(pk__in=co_hosted) | stand_in_visits_q(user))
         .filter(_overlapping(start, horizon))
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("customer", "customer__level", "host")
+        .select_related("customer", "customer__level", "host", "stand_in")
         .prefetch_related(
             Prefetch("legs", queryset=TravelLeg.objects.order_by("arrives_at")),
             "visitors",
         )
         .order_by("starts_at")[:50]
     )
+    # The stand-in also has the steps the host owns on the visits they cover (SOP 5.2).
+    covered = Visit.objects.filter(stand_in_visits_q(user)).values("pk")
     steps = list(
-        VisitStep.objects.filter(owner=user, state=StepState.PENDING, due_at__lt=horizon)
+        VisitStep.objects.filter(
+            Q(owner=user) | Q(visit__in=covered, owner=F("visit__host")),
+            state=StepState.PENDING,
+            due_at__lt=horizon,
+        )
         .exclude(visit__status__in=[VisitStatus.CANCELLED, VisitStatus.CLOSED])
         .select_related("visit", "visit__customer", "playbook_step")
         .order_by("due_at")[:100]

@@ -24,6 +24,7 @@ from visitflow.visits.models import (
     PlaybookStep,
     Purpose,
     RequestState,
+    RescheduleState,
     ReturnCall,
     StepAnchor,
     StepCondition,
@@ -327,8 +328,15 @@ def _validate_dates(visit: Visit) -> None:
 
 @transaction.atomic
 def visit_update(
-    *, actor: User, visit: Visit, data: dict[str, Any], reschedule_reason: str = ""
+    *,
+    actor: User,
+    visit: Visit,
+    data: dict[str, Any],
+    reschedule_reason: str = "",
+    proposal: VisitReschedule | None = None,
 ) -> Visit:
+    """Change the visit; a move of its dates is kept as a reschedule (the `proposal` the
+    customer agreed to, SOP 5.2, when the move comes from one)."""
     _require_editable(actor, visit)
     visit = (
         Visit.objects.select_for_update(of=("self",))
@@ -359,7 +367,15 @@ def visit_update(
         )
     if "co_hosts" in data:
         visit.co_hosts.set([u for u in data["co_hosts"] or [] if u.pk != visit.host_id])
-    if (visit.starts_at, visit.ends_at) != (old_start, old_end):
+    if proposal is not None:
+        proposal.old_starts_at, proposal.old_ends_at = old_start, old_end
+        proposal.state = RescheduleState.APPLIED
+        proposal.decided_at = timezone.now()
+        proposal.decided_by = actor
+        proposal.save(
+            update_fields=["old_starts_at", "old_ends_at", "state", "decided_at", "decided_by"]
+        )
+    elif (visit.starts_at, visit.ends_at) != (old_start, old_end):
         VisitReschedule.objects.create(
             visit=visit,
             by=actor,
