@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
-from visitflow.logistics import selectors
+from visitflow.logistics import permissions, selectors
 from visitflow.logistics.forms_meetings import (
     DeclineForm,
     GiftIssueForm,
@@ -229,7 +229,7 @@ def meeting_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> H
 @require_POST
 def meeting_take_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
-    if not can_edit_visit(request.user, meeting.visit):
+    if not permissions.can_change_meeting(request.user, meeting):
         raise PermissionDenied
     try:
         leaders.meeting_accept_proposal(actor=request.user, meeting=meeting)
@@ -243,7 +243,7 @@ def meeting_take_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_POST
 def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
-    if not can_edit_visit(request.user, meeting.visit):
+    if not permissions.can_change_meeting(request.user, meeting):
         raise PermissionDenied
     try:
         leaders.meeting_cancel(actor=request.user, meeting=meeting)
@@ -256,14 +256,10 @@ def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- Gifts -----------------------------------------------------------------------------
 
 
-def _may_issue(request: AuthenticatedHttpRequest, visit: Visit) -> bool:
-    return can_edit_visit(request.user, visit) or can_manage_resources(request.user)
-
-
 @login_required
 def gift_issue(request: AuthenticatedHttpRequest, visit_pk: int) -> HttpResponse:
     visit = visit_get_for_user(request.user, visit_pk)
-    if not _may_issue(request, visit):
+    if not permissions.can_issue_gift(request.user, visit):
         raise PermissionDenied
     form = GiftIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -283,21 +279,14 @@ def gift_issue(request: AuthenticatedHttpRequest, visit_pk: int) -> HttpResponse
 
 
 def _issue_for(request: AuthenticatedHttpRequest, pk: int) -> GiftIssue:
-    issue = (
-        GiftIssue.objects.filter(pk=pk, visit__in=visit_base_qs_for_user(request.user).values("pk"))
-        .select_related("visit__customer", "item")
-        .first()
-    )
-    if issue is None:
-        raise Http404
-    return issue
+    return selectors.gift_issue_get_for_user(request.user, pk)
 
 
 @login_required
 @require_POST
 def gift_hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     issue = _issue_for(request, pk)
-    if not can_edit_visit(request.user, issue.visit):
+    if not permissions.can_hand_over_gift(request.user, issue):
         raise PermissionDenied
     try:
         gifts.gift_hand_over(actor=request.user, issue=issue)
@@ -311,7 +300,7 @@ def gift_hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def gift_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     issue = _issue_for(request, pk)
-    if not _may_issue(request, issue.visit):
+    if not permissions.can_return_gift(request.user, issue):
         raise PermissionDenied
     try:
         gifts.gift_return(actor=request.user, issue=issue)
