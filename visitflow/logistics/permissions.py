@@ -46,6 +46,17 @@ def can_view_booking(user: User, booking: Booking) -> bool:
         return True
     if booking.vehicle_id and booking.vehicle and booking.vehicle.default_driver_id == user.pk:
         return True
+    # The car and people booked for a pickup are the business of its driver and escort.
+    if (
+        booking.transfer_id
+        and booking.transfer
+        and user.pk
+        in (
+            booking.transfer.driver_id,
+            booking.transfer.escort_id,
+        )
+    ):
+        return True
     return bool(booking.visit_id and booking.visit and can_view_visit(user, booking.visit))
 
 

@@ -126,6 +126,8 @@ def booking_scope_q(user: User) -> Q | None:
         Q(person=user)
         | Q(booked_by=user)
         | Q(vehicle__default_driver=user)
+        | Q(transfer__driver=user)
+        | Q(transfer__escort=user)
         | Q(visit__in=visit_base_qs_for_user(user).values("pk"))
     )
 

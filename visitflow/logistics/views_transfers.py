@@ -15,6 +15,7 @@ from visitflow.logistics import permissions, selectors
 from visitflow.logistics.forms_transfers import TransferMessageForm, TransferPlanForm
 from visitflow.logistics.models import Station, Transfer, TransferState
 from visitflow.logistics.services import transfers as services
+from visitflow.visits.permissions import can_view_visit
 from visitflow.visits.selectors import leg_get_for_user
 
 
@@ -96,6 +97,8 @@ def _state_context(request: AuthenticatedHttpRequest, transfer: Transfer) -> dic
         "transfer": transfer,
         "leg": transfer.leg,
         "visit": transfer.visit,
+        # A driver (or an escort from another team) reaches the transfer, not the visit.
+        "can_view_visit": can_view_visit(request.user, transfer.visit),
         "next_state": next_state,
         "next_label": TransferState(next_state).label if next_state else "",
         "can_move": permissions.can_move_transfer(request.user, transfer),
