@@ -43,6 +43,15 @@ class WebhookForm(ServiceModelForm):
     """A bot's address and secret. A stored secret is never shown again: leaving the
     field empty on an edit keeps it."""
 
+    url = forms.URLField(
+        label=_("Webhook address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Copy it from the bot's settings in the group chat, e.g. "
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+        ),
+    )
     secret = forms.CharField(
         label=_("Signing secret"),
         required=False,
@@ -57,12 +66,6 @@ class WebhookForm(ServiceModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["kind", "url", "secret", "is_active"]
-        help_texts = {
-            "url": _(
-                "Copy it from the bot's settings in the group chat, e.g. "
-                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
-            ),
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
