@@ -127,8 +127,10 @@ def test_team_calendar_marks_the_days_away(org, django_assert_max_num_queries):
 
 
 def _csv(org, *lines: str, encoding: str = "utf-8") -> bytes:
-    return "\n".join(lines).format(**{k: getattr(v, "username", "") for k, v in org.items()}).encode(
-        encoding
+    return (
+        "\n".join(lines)
+        .format(**{k: getattr(v, "username", "") for k, v in org.items()})
+        .encode(encoding)
     )
 
 
@@ -226,7 +228,10 @@ def test_a_person_cannot_record_for_someone_else_through_the_form(org):
     assert not Absence.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "status"), [("east_manager", 200), ("admin", 200), ("east_sales", 403), ("reception", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("east_manager", 200), ("admin", 200), ("east_sales", 403), ("reception", 403)],
+)
 def test_team_calendar_page_for_managers_and_admins(org, role, status):
     trip(org["east_sales"])
     response = login(org[role]).get(reverse("accounts:absence_calendar") + "?month=2026-12")

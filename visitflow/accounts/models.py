@@ -172,4 +172,6 @@ class Absence(BaseModel):
 
     def __str__(self) -> str:
         where = f" · {self.destination}" if self.destination else ""
-        return f"{self.person} · {self.get_kind_display()}{where} · {self.starts_on} ~ {self.ends_on}"
+        return (
+            f"{self.person} · {self.get_kind_display()}{where} · {self.starts_on} ~ {self.ends_on}"
+        )

@@ -39,6 +39,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem(_("My trips"), reverse("logistics:my_trips"), "my_trips", "car-front"))
     else:
         items.append(NavItem(_("Home"), reverse("core:home"), "home", "house"))
+    # SOP 5.2: everyone records their trips; managers see what needs cover.
+    items.append(NavItem(_("Absences"), reverse("accounts:absence_list"), "absences", "airplane"))
+    if is_admin(user) or role_of(user) == Role.SALES_MANAGER:
+        items.append(
+            NavItem(
+                _("Cover needed"),
+                reverse("visits:cover_needed"),
+                "cover_needed",
+                "person-raised-hand",
+            )
+        )
     if can_view_board(user):
         items.append(NavItem(_("Dispatch"), reverse("logistics:board"), "board", "kanban"))
     if role_of(user) in (Role.DIRECTOR, Role.GENERAL_MANAGER):
@@ -65,6 +76,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     current = match.namespace if match else ""
     if match and match.url_name in ("my_day", "follow_ups", "follow_up_log"):
         current = "follow_ups" if match.url_name != "my_day" else "my_day"
+    if match and match.url_name and match.url_name.startswith("absence"):
+        current = "absences"
+    elif match and match.url_name == "cover_needed":
+        current = "cover_needed"
     if match and match.namespace == "logistics" and match.url_name in ("board", "my_trips"):
         current = match.url_name
     elif match and match.namespace == "logistics" and match.url_name.startswith("resource"):

@@ -8,7 +8,7 @@ from visitflow.customers.permissions import (
     can_edit_customer,
     can_view_customer,
 )
-from visitflow.visits.models import Visit, VisitStep
+from visitflow.visits.models import CoverState, Visit, VisitStep
 
 
 def is_acting_stand_in(user: User, visit: Visit) -> bool:
@@ -25,7 +25,10 @@ def _is_host_or_co_host(user: User, visit: Visit) -> bool:
 def can_view_visit(user: User, visit: Visit) -> bool:
     if not user.is_authenticated:
         return False
-    return _is_host_or_co_host(user, visit) or can_view_customer(user, visit.customer)
+    if _is_host_or_co_host(user, visit) or can_view_customer(user, visit.customer):
+        return True
+    # Asked to stand in: they read the visit before they answer (SOP 5.2).
+    return visit.cover_requests.filter(stand_in=user, state=CoverState.ASSIGNED).exists()
 
 
 def can_create_visit(user: User) -> bool:

@@ -17,6 +17,8 @@ from visitflow.customers.permissions import can_list_customers
 from visitflow.customers.selectors import customer_scope_q
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
+    CoverRequest,
+    CoverState,
     FollowUp,
     FollowUpState,
     RescheduleState,
@@ -60,13 +62,18 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 
 def visit_scope_q(user: User) -> Q | None:
-    """Visits a user may see: their customers' visits, plus those they host or co-host."""
+    """Visits a user may see: their customers' visits, plus those they host or co-host,
+    stand in for, or are asked to stand in for (SOP 5.2)."""
     scope = customer_scope_q(user)
     if scope is None:
         return None
     co_hosted = Visit.co_hosts.through.objects.filter(user_id=user.pk).values("visit_id")
     return (
-        _prefixed(scope, "customer") | Q(host=user) | Q(pk__in=co_hosted) | stand_in_visits_q(user)
+        _prefixed(scope, "customer")
+        | Q(host=user)
+        | Q(pk__in=co_hosted)
+        | stand_in_visits_q(user)
+        | asked_stand_in_visits_q(user)
     )
 
 
@@ -82,6 +89,12 @@ STAND_IN_OPEN_STATES = (
 def stand_in_visits_q(user: User) -> Q:
     """Open visits the user stands in for (served by the stand_in index)."""
     return Q(stand_in=user, status__in=STAND_IN_OPEN_STATES)
+
+
+def asked_stand_in_visits_q(user: User) -> Q:
+    """Visits the user is asked to stand in for: they read it before they answer."""
+    asked = CoverRequest.objects.filter(stand_in=user, state=CoverState.ASSIGNED)
+    return Q(pk__in=asked.values("visit_id"))
 
 
 def visit_base_qs_for_user(user: User) -> QuerySet[Visit]:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("requests/<int:pk>/state/", views.request_state, name="request_state"),
     path("<int:pk>/return-call/", views.return_call, name="return_call"),
     path("", include("visitflow.visits.urls_documents")),
+    path("", include("visitflow.visits.urls_cover")),
 ]

@@ -50,6 +50,9 @@ from visitflow.visits.selectors import (
     visit_get_for_user,
     visit_list_for_user,
 )
+from visitflow.visits.selectors_cover import cover_tasks_for_user
+from visitflow.visits.services_cover import visit_clash_warnings
+from visitflow.visits.views_cover import cover_panel_context
 
 PAGE_SIZE = 25
 
@@ -159,8 +162,18 @@ def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "visits/my_day.html",
-        {"day": my_day_for_user(request.user), "now": timezone.now()},
+        {
+            "day": my_day_for_user(request.user),
+            "cover_tasks": cover_tasks_for_user(request.user),
+            "now": timezone.now(),
+        },
     )
+
+
+def _warn_clashes(request: AuthenticatedHttpRequest, visit: Visit) -> None:
+    """SOP 5.2: the host away during the visit is said at once, after saving too."""
+    for warning in visit_clash_warnings(visit):
+        messages.warning(request, warning)
 
 
 def _visit_form_response(
@@ -192,6 +205,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Visit registered. Add the visitors and their travel next.")
             )
+            _warn_clashes(request, visit)
             return redirect("visits:detail", pk=visit.pk)
     status = 422 if request.method == "POST" else 200
     return _visit_form_response(request, form, status=status)
@@ -209,13 +223,14 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data["co_hosts"] = list(data.get("co_hosts") or [])
         fresh = visit_get_for_user(request.user, pk)
         try:
-            services.visit_update(
+            updated = services.visit_update(
                 actor=request.user, visit=fresh, data=data, reschedule_reason=reason
             )
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
+            _warn_clashes(request, updated)
             return redirect("visits:detail", pk=pk)
     status = 422 if request.method == "POST" else 200
     return _visit_form_response(request, form, visit, status=status)
@@ -250,6 +265,7 @@ def _detail_context(
         **visit_detail_parts(visit),
     }
     context.update(extra)
+    context.update(cover_panel_context(user, visit, extra))
     for step in context["steps"]:  # type: ignore[attr-defined]
         step.workable = can_work_step(user, step)
     return context
@@ -294,6 +310,8 @@ def visit_transition(request: AuthenticatedHttpRequest, pk: int, target: str) ->
         messages.success(
             request, _("The visit is now “%(status)s”.") % {"status": visit.get_status_display()}
         )
+        if target == VisitStatus.CONFIRMED:
+            _warn_clashes(request, visit)
     return redirect("visits:detail", pk=pk)
 
 
