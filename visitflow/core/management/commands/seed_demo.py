@@ -10,6 +10,7 @@ from django.db import connection
 
 from visitflow.core import demo
 from visitflow.logistics import demo as logistics_demo
+from visitflow.notifications import demo as notifications_demo
 from visitflow.visits import demo as visit_demo
 
 
@@ -67,6 +68,11 @@ class Command(BaseCommand):
             f"{logistics.transfers_created} transfers, {logistics.bookings_created} bookings, "
             f"{logistics.meetings_created} leader meetings created "
             f"({time.perf_counter() - started:.1f}s)."
+        )
+        notes = notifications_demo.seed_demo_notifications()
+        self.stdout.write(
+            f"Demo notifications: {notes.notifications_created} messages, "
+            f"{notes.webhooks_created} team bots (switched off) created."
         )
         if count:
             started = time.perf_counter()
