@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "visitflow.visits",
     "visitflow.logistics",
     "visitflow.notifications",
+    "visitflow.reminders",
     "visitflow.api",
 ]
 
@@ -213,6 +214,28 @@ NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = float(
     os.environ.get("NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", "10")
 )
 NOTIFICATION_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Reminders (visitflow.reminders): how long before a due time each kind is sent, when an
+# overdue step goes to the host's manager, the digest hour, and how the scheduler runs.
+REMINDER_LEAD_MINUTES = {
+    "step_due": int(os.environ.get("REMINDER_STEP_LEAD_MINUTES", "60")),
+    "escort_departure": int(os.environ.get("REMINDER_ESCORT_LEAD_MINUTES", "30")),
+    "leader_meeting": int(os.environ.get("REMINDER_MEETING_LEAD_MINUTES", "60")),
+}
+REMINDER_ESCALATE_AFTER_HOURS = float(os.environ.get("REMINDER_ESCALATE_AFTER_HOURS", "24"))
+REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
+REMINDER_DAY_START_HOUR = int(os.environ.get("REMINDER_DAY_START_HOUR", "9"))
+REMINDER_HORIZON_HOURS = int(os.environ.get("REMINDER_HORIZON_HOURS", "48"))
+REMINDER_CATCH_UP_HOURS = int(os.environ.get("REMINDER_CATCH_UP_HOURS", "12"))
+REMINDER_TICK_SECONDS = float(os.environ.get("REMINDER_TICK_SECONDS", "15"))
+REMINDER_QUEUE_LEASE_SECONDS = int(os.environ.get("REMINDER_QUEUE_LEASE_SECONDS", "300"))
+REMINDER_BATCH_SIZE = int(os.environ.get("REMINDER_BATCH_SIZE", "100"))
+# A database-queue task still "running" this long after it started lost its worker.
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
+# "cn": skip Chinese public holidays and count make-up working days (调休) for the due
+# dates of return calls and follow-ups; "weekends": skip Saturdays and Sundays only.
+WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "cn")
+PICKUP_BUFFER_MINUTES = int(os.environ.get("PICKUP_BUFFER_MINUTES", "30"))
 
 # E-mail: console in debug, SMTP otherwise (EMAIL_HOST etc.).
 EMAIL_BACKEND = os.environ.get(

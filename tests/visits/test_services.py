@@ -80,8 +80,8 @@ def test_the_whole_life_cycle(org):
     visit.refresh_from_db()
     assert visit.status == VisitStatus.CLOSED
     follow_up = FollowUp.objects.get(customer=visit.customer, state=FollowUpState.OPEN)
-    # Level A: every 14 days after the visit ends.
-    assert follow_up.due_date == local(2026, 12, 12).date() + timedelta(days=14)
+    # Level A: every 14 days after the visit ends: Saturday 2026-12-26, so Monday the 28th.
+    assert follow_up.due_date == local(2026, 12, 12).date() + timedelta(days=16)
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,10 @@ def test_due_times_follow_the_itinerary_in_shanghai_time(org):
     assert steps["briefing"].due_at == inbound.arrives_at - timedelta(days=2)
     assert steps["pickup"].due_at == inbound.arrives_at - timedelta(minutes=60)
     assert steps["see_off"].due_at == outbound.departs_at - timedelta(minutes=60)
-    # Return call: two hours after the train is due in Beijing.
-    assert steps["return_call"].due_at == outbound.arrives_at + timedelta(hours=2)
+    # Return call: two hours after the train is due in Beijing, which is Saturday evening,
+    # so on the next working day at 09:00.
+    assert outbound.arrives_at + timedelta(hours=2) == local(2026, 12, 12, 20)
+    assert steps["return_call"].due_at == local(2026, 12, 14, 9)
     # The flight is delayed by three hours: pending steps move, done ones stay.
     services.step_complete(actor=org["east_sales"], step=steps["briefing"])
     services.leg_update(

@@ -13,6 +13,7 @@ from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import diff_snapshots, log_activity, snapshot, validate_model
 from visitflow.core.validators import normalize_phone
+from visitflow.core.workdays import next_working_day, on_working_day
 from visitflow.customers.models import Contact, Customer
 from visitflow.customers.permissions import can_edit_customer
 from visitflow.customers.services import contact_create
@@ -182,6 +183,19 @@ def anchor_time(visit: Visit, anchor: str, legs: list[TravelLeg]) -> datetime:
     return visit.created or timezone.now()  # type: ignore[truthy-bool]
 
 
+# Steps done by phone with the customer once the visit is over: due on working days only.
+WORKING_DAY_STEPS = frozenset({"return_call", "follow_up"})
+
+
+def step_due(visit: Visit, template: PlaybookStep, legs: list[TravelLeg]) -> datetime:
+    due = anchor_time(visit, template.anchor, legs) + timedelta(minutes=template.offset_minutes)
+    if template.code in WORKING_DAY_STEPS:
+        # SOP 5.1 电话回访/后期跟进: nobody calls a customer on 国庆节; the next working
+        # day instead (调休 Saturdays count as working days).
+        return on_working_day(due)
+    return due
+
+
 def step_applies(visit: Visit, condition: str) -> bool:
     applies: dict[str, bool] = {
         StepCondition.ALWAYS: True,
@@ -209,8 +223,7 @@ def _build_steps(visit: Visit) -> None:
             position=template.position,
             owner=_step_owner(visit, template.owner_rule),
             state=StepState.PENDING if applies else StepState.NOT_NEEDED,
-            due_at=anchor_time(visit, template.anchor, legs)
-            + timedelta(minutes=template.offset_minutes),
+            due_at=step_due(visit, template, legs),
         )
         VisitStepItem.objects.bulk_create(
             VisitStepItem(step=step, text=item.text, text_en=item.text_en, position=item.position)
@@ -235,9 +248,7 @@ def steps_follow_itinerary(visit: Visit) -> None:
                 step.state = state
                 changed.append("state")
         if step.state == StepState.PENDING:
-            due = anchor_time(visit, template.anchor, legs) + timedelta(
-                minutes=template.offset_minutes
-            )
+            due = step_due(visit, template, legs)
             if due != step.due_at:
                 step.due_at = due
                 changed.append("due_at")
@@ -855,7 +866,7 @@ def follow_up_schedule_next(
         customer=customer,
         visit=visit,
         owner=customer.owner,
-        due_date=due_date or after + timedelta(days=follow_up_days(customer)),
+        due_date=due_date or next_working_day(after + timedelta(days=follow_up_days(customer))),
     )
     log_activity(actor=actor, action="follow_up.planned", obj=follow_up, customer=customer)
     return follow_up

@@ -1,0 +1,226 @@
+"""What a reminder says, read from its source when it is sent (so it is never stale), as
+lazy strings that notify() renders in the recipient's language. None: nothing to tell
+any more (the step was done, the pickup cancelled, the day is empty)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from visitflow.logistics.models import LeaderMeeting, MeetingState, Transfer
+from visitflow.logistics.services.transfers import leg_time
+from visitflow.notifications.models import NotificationKind
+from visitflow.reminders.models import Reminder
+from visitflow.reminders.planning import CLOSED_VISIT, NOT_LEFT, UNDER_WAY
+from visitflow.visits.models import (
+    OPEN_REQUEST_STATES,
+    FollowUp,
+    FollowUpState,
+    StepState,
+    Visit,
+    VisitRequest,
+    VisitStep,
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str | Promise
+    body: str | Promise
+    link: str
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")
+
+
+def _customer(visit: Visit) -> str:
+    return str(visit.customer.short_name or visit.customer.name)
+
+
+def _step(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    step = (
+        VisitStep.objects.filter(pk=pk, state=StepState.PENDING)
+        .exclude(visit__status__in=CLOSED_VISIT)
+        .select_related("visit__customer", "visit__host", "playbook_step")
+        .first()
+    )
+    if step is None or step.due_at is None:
+        return None
+    visit = step.visit
+    # The step's name in the recipient's language, decided when notify() renders it.
+    name = lazy(lambda: step.playbook_step.localized_name, str)()
+    values = {"step": name, "customer": _customer(visit), "due": _when(step.due_at)}
+    link = visit.get_absolute_url()
+    if reminder.kind == NotificationKind.STEP_ESCALATED:
+        return Message(
+            format_lazy(_("Overdue: {step} for {customer}"), **values),
+            format_lazy(
+                _("{host} has not done “{step}” for {customer}, due {due}. Please follow up."),
+                host=str(visit.host),
+                **values,
+            ),
+            link,
+        )
+    if reminder.kind == NotificationKind.STEP_OVERDUE:
+        if step.due_at > now + timedelta(minutes=1):
+            return None  # moved later meanwhile; the new due time has its own reminder
+        return Message(
+            format_lazy(_("Overdue: {step} for {customer}"), **values),
+            format_lazy(_("“{step}” for {customer} was due {due}."), **values),
+            link,
+        )
+    if reminder.kind == NotificationKind.RETURN_CALL_DUE:
+        return Message(
+            format_lazy(_("Return call due: {customer}"), **values),
+            format_lazy(
+                _(
+                    "The visitors of {customer} should be home by now: call them, thank them "
+                    "and ask for their feedback (due {due})."
+                ),
+                **values,
+            ),
+            link,
+        )
+    return Message(
+        format_lazy(_("Due {due}: {step}"), **values),
+        format_lazy(_("“{step}” for {customer} is due {due}."), **values),
+        link,
+    )
+
+
+def _transfer(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    transfer = (
+        Transfer.objects.filter(pk=pk, state__in=UNDER_WAY)
+        .select_related("visit__customer", "leg", "station", "vehicle", "escort")
+        .first()
+    )
+    if transfer is None:
+        return None
+    leg = transfer.leg
+    values = {
+        "customer": _customer(transfer.visit),
+        "number": leg.number,
+        "station": str(transfer.station or ""),
+        "at": _when(leg_time(leg, transfer.kind)),
+        "leaves": _when(transfer.leaves_at),
+        "plate": transfer.vehicle.plate if transfer.vehicle else "",
+        "escort": str(transfer.escort),
+        "phone": transfer.escort.mobile_display or transfer.escort.mobile,
+    }
+    link = reverse("logistics:transfer_escort", args=[transfer.pk])
+    if reminder.kind == NotificationKind.ESCORT_PHONE:
+        return Message(
+            format_lazy(_("Phone {escort} about the pickup of {customer}"), **values),
+            format_lazy(
+                _(
+                    "{number} is due at {station} at {at}. Call {escort} ({phone}) to check "
+                    "that the visitors of {customer} were met."
+                ),
+                **values,
+            ),
+            link,
+        )
+    if transfer.state not in NOT_LEFT:
+        return None
+    body = (
+        _("{number} of {customer} arrives at {station} at {at}. Leave at {leaves}; car {plate}.")
+        if transfer.vehicle
+        else _("{number} of {customer} arrives at {station} at {at}. Leave at {leaves}.")
+    )
+    return Message(
+        format_lazy(_("Leave at {leaves} for {station}"), **values),
+        format_lazy(body, **values),
+        link,
+    )
+
+
+def _meeting(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    meeting = (
+        LeaderMeeting.objects.filter(pk=pk, state=MeetingState.ACCEPTED)
+        .select_related("visit__customer", "leader", "room")
+        .first()
+    )
+    if meeting is None:
+        return None
+    values = {
+        "customer": _customer(meeting.visit),
+        "leader": str(meeting.leader),
+        "at": _when(meeting.starts_at),
+        "room": str(meeting.room or ""),
+    }
+    return Message(
+        format_lazy(_("Leader meeting at {at}: {customer}"), **values),
+        format_lazy(_("{leader} meets {customer} at {at} {room}."), **values),
+        reverse("logistics:meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _follow_up(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    follow_up = (
+        FollowUp.objects.filter(pk=pk, state=FollowUpState.OPEN).select_related("customer").first()
+    )
+    if follow_up is None:
+        return None
+    customer = str(follow_up.customer.short_name or follow_up.customer.name)
+    return Message(
+        format_lazy(_("Follow up with {customer} today"), customer=customer),
+        format_lazy(
+            _("The next follow-up of {customer} is due {day}."),
+            customer=customer,
+            day=follow_up.due_date.isoformat(),
+        ),
+        reverse("visits:follow_ups"),
+    )
+
+
+def _request(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    request = (
+        VisitRequest.objects.filter(pk=pk, state__in=OPEN_REQUEST_STATES)
+        .select_related("customer")
+        .first()
+    )
+    if request is None:
+        return None
+    customer = str(request.customer.short_name or request.customer.name)
+    return Message(
+        format_lazy(_("Request due today: {title}"), title=request.title),
+        format_lazy(
+            _("{customer} asked: “{title}”, due {day}."),
+            customer=customer,
+            title=request.title,
+            day=request.due_date.isoformat(),
+        ),
+        reverse("visits:requests"),
+    )
+
+
+def _digest(reminder: Reminder, now: datetime) -> Message | None:
+    from visitflow.reminders.digest import digest_for
+
+    return digest_for(reminder.recipient, timezone.localtime(reminder.send_at).date(), now=now)
+
+
+RENDERERS: dict[str, Callable[[Reminder, int, datetime], Message | None]] = {
+    "step": _step,
+    "transfer": _transfer,
+    "meeting": _meeting,
+    "follow_up": _follow_up,
+    "request": _request,
+}
+
+
+def render(reminder: Reminder, *, now: datetime | None = None) -> Message | None:
+    now = now or timezone.now()
+    prefix, _sep, ident = reminder.source.partition(":")
+    if prefix == "digest":
+        return _digest(reminder, now)
+    renderer = RENDERERS.get(prefix)
+    if renderer is None or not ident.isdigit():
+        return None
+    return renderer(reminder, int(ident), now)

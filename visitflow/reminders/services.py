@@ -1,0 +1,208 @@
+"""The reminder engine: plan, queue, send — each step safe to repeat and to run twice.
+
+- reminders_plan(): brings the Reminder rows in line with what is due (planning.py):
+  new ones created, ones no longer wanted (the thing moved, was done or cancelled)
+  cancelled, cancelled ones wanted again revived.
+- reminders_queue_due(): hands due rows to the task workers in batches, marking them
+  queued for a lease; a batch whose worker died is queued again when the lease ends.
+- reminder_send(): in one transaction, takes the row if it is still scheduled, creates
+  the notification with the row's key (unique) and marks the row sent. A crash before
+  the commit leaves the row scheduled; a second worker finds it sent. So each reminder
+  becomes exactly one notification; its deliveries (e-mail, bots) are the
+  notifications app's, sent at least once with a delivery id receivers can de-duplicate.
+- tasks_reap_stale(): a database-queue task left "running" by a worker that died is
+  made ready again after TASK_LEASE_SECONDS (every task here is safe to run twice).
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from visitflow.notifications.services import notify
+from visitflow.reminders.messages import render
+from visitflow.reminders.models import Reminder, ReminderStatus
+from visitflow.reminders.planning import Planned, planned_reminders
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CHUNK = 500  # rows per IN (...) list: well under SQLite's bound-parameter limit
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    created: int
+    cancelled: int
+    revived: int
+
+
+def plan_window(now: datetime) -> tuple[datetime, datetime]:
+    return (
+        now - timedelta(hours=settings.REMINDER_CATCH_UP_HOURS),
+        now + timedelta(hours=settings.REMINDER_HORIZON_HOURS),
+    )
+
+
+def reminders_plan(*, now: datetime | None = None) -> PlanResult:
+    """Make the scheduled reminders in the planning window exactly the wanted ones."""
+    now = now or timezone.now()
+    start, end = plan_window(now)
+    wanted: dict[str, Planned] = planned_reminders(start=start, end=end)
+    keys = list(wanted)
+    existing: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(keys):
+        for pk, key, status in Reminder.objects.filter(key__in=chunk).values_list(
+            "pk", "key", "status"
+        ):
+            existing[key] = (pk, status)
+    new = [
+        Reminder(
+            key=p.key,
+            kind=p.kind,
+            recipient_id=p.recipient_id,
+            source=p.source,
+            visit_id=p.visit_id,
+            due_at=p.due_at,
+            send_at=p.send_at,
+        )
+        for key, p in wanted.items()
+        if key not in existing
+    ]
+    revive = [pk for pk, status in existing.values() if status == ReminderStatus.CANCELLED]
+    # Scheduled rows up to the end of the window that nobody wants any more; rows
+    # further ahead are left alone until the window reaches them.
+    unwanted = [
+        pk
+        for pk, key in Reminder.objects.filter(
+            status=ReminderStatus.SCHEDULED, send_at__lt=end
+        ).values_list("pk", "key")
+        if key not in wanted
+    ]
+    with transaction.atomic():
+        # ignore_conflicts: a second planner running at the same moment is harmless.
+        Reminder.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+        stamp = timezone.now()
+        revived = sum(
+            Reminder.objects.filter(pk__in=chunk, status=ReminderStatus.CANCELLED).update(
+                status=ReminderStatus.SCHEDULED, queued_until=None, updated=stamp
+            )
+            for chunk in _chunks(revive)
+        )
+        cancelled = sum(
+            Reminder.objects.filter(pk__in=chunk, status=ReminderStatus.SCHEDULED).update(
+                status=ReminderStatus.CANCELLED, queued_until=None, updated=stamp
+            )
+            for chunk in _chunks(unwanted)
+        )
+    return PlanResult(created=len(new), cancelled=cancelled, revived=revived)
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=ReminderStatus.SCHEDULED, send_at__lte=now) & (
+        Q(queued_until__isnull=True) | Q(queued_until__lt=now)
+    )
+
+
+def reminders_queue_due(*, now: datetime | None = None, limit: int = 20000) -> int:
+    """Hand the due reminders to the workers, in batches of REMINDER_BATCH_SIZE."""
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.REMINDER_QUEUE_LEASE_SECONDS)
+    ids = list(
+        Reminder.objects.filter(_due(now))
+        .order_by("send_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued: list[int] = []
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            Reminder.objects.filter(_due(now), pk__in=chunk).update(queued_until=lease)
+            queued.extend(chunk)
+        batches = list(_chunks(queued, settings.REMINDER_BATCH_SIZE))
+        transaction.on_commit(lambda: _enqueue(batches))
+    return len(queued)
+
+
+def _enqueue(batches: list[list[int]]) -> None:
+    from visitflow.reminders.tasks import send_reminders
+
+    for batch in batches:
+        try:
+            send_reminders.enqueue(reminder_ids=batch)
+        except Exception:  # the rows stay queued; after the lease the next tick retries
+            logger.exception("could not enqueue %d reminders", len(batch))
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Send one reminder if it is still scheduled; returns the status it ends in."""
+    with transaction.atomic():
+        qs = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SCHEDULED)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        reminder = qs.select_related("recipient").first()
+        if reminder is None:
+            return ""
+        now = now or timezone.now()
+        message = render(reminder, now=now)
+        if message is None:
+            reminder.status = ReminderStatus.SKIPPED
+        else:
+            reminder.notification = notify(
+                recipient=reminder.recipient,
+                kind=reminder.kind,
+                title=message.title,
+                body=message.body,
+                link=message.link,
+                key=reminder.key,
+            )
+            reminder.status = ReminderStatus.SENT
+            reminder.sent_at = now
+        reminder.queued_until = None
+        reminder.save(
+            update_fields=["status", "sent_at", "notification", "queued_until", "updated"]
+        )
+        return str(reminder.status)
+
+
+def reminders_send(*, reminder_ids: Iterable[int], now: datetime | None = None) -> int:
+    """A worker's batch: each reminder in its own transaction, so one failure (logged)
+    neither undoes the others nor stops the batch. Returns how many were sent."""
+    sent = 0
+    for reminder_id in reminder_ids:
+        try:
+            if reminder_send(reminder_id=reminder_id, now=now) == ReminderStatus.SENT:
+                sent += 1
+        except Exception:
+            logger.exception("reminder %s could not be sent; it stays scheduled", reminder_id)
+    return sent
+
+
+def tasks_reap_stale(*, now: datetime | None = None) -> int:
+    """Database queue only: a task "running" for longer than TASK_LEASE_SECONDS lost its
+    worker (killed, machine gone). Make it ready again so another worker runs it."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend != "django_tasks_db.DatabaseBackend":
+        return 0
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    count = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)
+    if count:
+        logger.warning("%d task(s) lost their worker and were made ready again", count)
+    return count
