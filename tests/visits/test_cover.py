@@ -380,9 +380,14 @@ def test_reschedule_path_moves_visit_steps_legs_and_bookings(org):
     assert visit.reschedules.count() == 1  # the proposal is the record of the move
     leg.refresh_from_db()
     assert leg.arrives_at == local(2026, 12, 10, 9) + delta
-    for step in visit.steps.filter(pk__in=steps_before).exclude(
-        playbook_step__anchor="visit_created"
-    ):
+    moved_steps = (
+        visit.steps.filter(pk__in=steps_before)
+        .exclude(playbook_step__anchor="visit_created")
+        # Calls to the customer land on working days, so they may move a little further.
+        .exclude(playbook_step__code__in=["return_call", "follow_up"])
+    )
+    assert moved_steps
+    for step in moved_steps:
         # Reminders follow: the due times of the pending steps moved with the visit.
         assert step.due_at == steps_before[step.pk] + delta
     transfer.refresh_from_db()

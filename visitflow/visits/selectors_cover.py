@@ -38,13 +38,13 @@ def can_view_cover_needed(user: User) -> bool:
 
 
 def _host_away_q() -> Exists:
-    """The visit's host has an absence on any local day of the visit."""
-    zone = company_zone()
+    """The visit's host has an absence on any local day of the visit (the visit query
+    carries its first and last local day as `first_day` and `last_day`)."""
     return Exists(
         Absence.objects.filter(
             person_id=OuterRef("host_id"),
-            starts_on__lte=TruncDate(OuterRef("ends_at"), tzinfo=zone),
-            ends_on__gte=TruncDate(OuterRef("starts_at"), tzinfo=zone),
+            starts_on__lte=OuterRef("last_day"),
+            ends_on__gte=OuterRef("first_day"),
         )
     )
 
@@ -61,6 +61,10 @@ def cover_needed_for_user(user: User) -> QuerySet[Visit]:
         starts_at__gte=now - timedelta(days=VISIT_MAX_DAYS),
         stand_in__isnull=True,
         customer__is_active=True,
+    )
+    zone = company_zone()
+    qs = qs.annotate(
+        first_day=TruncDate("starts_at", tzinfo=zone), last_day=TruncDate("ends_at", tzinfo=zone)
     ).filter(_host_away_q())
     if not is_admin(user):
         team_people = User.objects.filter(Q(pk=user.pk) | Q(team__manager=user)).values("pk")
