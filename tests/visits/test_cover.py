@@ -524,3 +524,58 @@ def test_contacts_are_in_the_hand_over_brief(org):
     assert [r.title for r in brief.open_requests] == ["寄样品"]
     assert len(brief.party) == 2
     assert visit.status == VisitStatus.DRAFT
+
+
+# --- Who is told ----------------------------------------------------------------------------
+
+
+def _told(user, kind):
+    from visitflow.notifications.models import Notification
+
+    return list(Notification.objects.filter(recipient=user, kind=kind))
+
+
+def test_an_absence_over_a_visit_tells_the_host_and_the_manager_once(org):
+    host, manager = org["east_sales"], org["east_manager"]
+    visit = make_visit(actor=host)
+    absence = away(host)
+    for person in (host, manager):
+        told = _told(person, "absence_clash")
+        assert len(told) == 1 and told[0].link.endswith(f"/visits/{visit.pk}/#cover")
+        assert "上海" in told[0].body
+    assert _told(org["east_sales2"], "absence_clash") == []
+    from visitflow.accounts.services_absences import absence_update
+
+    absence_update(actor=host, absence=absence, data={"note": "展会"})
+    assert len(_told(manager, "absence_clash")) == 1  # idempotent per visit and absence
+
+
+def test_a_visit_registered_during_a_trip_tells_the_manager_in_their_language(org):
+    from visitflow.accounts.services import user_set_language
+    from visitflow.visits.services_cover import visit_clash_notify
+
+    host, manager = org["east_sales"], org["east_manager"]
+    user_set_language(user=manager, language="en")
+    away(host)
+    visit = make_visit(actor=host)
+    assert visit_clash_notify(actor=host, visit=visit)
+    told = _told(manager, "absence_clash")
+    assert len(told) == 1 and "Host away" in told[0].title
+
+
+def test_cover_notifications_supervisor_stand_in_host(org):
+    host, manager, colleague = org["east_sales"], org["east_manager"], org["east_sales2"]
+    visit = make_visit(actor=host)
+    away(host)
+    cover = cover_request(actor=host, visit=visit, note="客户喜欢喝茶")
+    assert len(_told(manager, "cover_request")) == 1
+    cover_assign(actor=manager, cover=cover, stand_in=colleague)
+    asked = _told(colleague, "cover_request")
+    assert len(asked) == 1 and asked[0].actor == manager
+    cover_decline(actor=colleague, cover=cover, note="在外地")
+    assert len(_told(manager, "cover_request")) == 2
+    cover_assign(actor=manager, cover=cover, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    told_host = _told(host, "cover_request")
+    assert len(told_host) == 1 and str(colleague) in told_host[0].title
+    assert len(_told(manager, "cover_request")) == 3  # the one who arranged it hears too

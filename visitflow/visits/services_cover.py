@@ -12,12 +12,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from visitflow.accounts.models import Absence, AbsenceKind, Role, User
 from visitflow.accounts.selectors_absences import absence_text, absences_overlapping
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
+from visitflow.notifications.models import NotificationKind
+from visitflow.notifications.services import notify
 from visitflow.visits.models import (
     OPEN_COVER_STATES,
     CoverRequest,
@@ -124,10 +129,87 @@ def absence_clashing_visits(absence: Absence) -> list[Visit]:
     )
 
 
+# --- Telling people (in their own language: notify() renders the lazy strings) --------------
+
+
+def _when(visit: Visit) -> str:
+    return date_format(timezone.localtime(visit.starts_at), "Y-m-d H:i")
+
+
+def _away_lazy(absence: Absence) -> Promise:
+    """The absence as a sentence in the reader's language."""
+    if absence.destination:
+        return format_lazy(
+            gettext_lazy("{person}: {kind} to {destination}, {start} to {end}"),
+            person=absence.person,
+            kind=absence.get_kind_display(),
+            destination=absence.destination,
+            start=absence.starts_on.isoformat(),
+            end=absence.ends_on.isoformat(),
+        )
+    return format_lazy(
+        gettext_lazy("{person}: {kind}, {start} to {end}"),
+        person=absence.person,
+        kind=absence.get_kind_display(),
+        start=absence.starts_on.isoformat(),
+        end=absence.ends_on.isoformat(),
+    )
+
+
+def _cover_link(visit: Visit) -> str:
+    return f"{visit.get_absolute_url()}#cover"
+
+
+def _tell_clash(actor: User | None, visit: Visit, absence: Absence) -> None:
+    """SOP 5.2: the host and their manager (部门主管) hear of the clash, once each."""
+    host = visit.host
+    recipients = [host]
+    if host.supervisor is not None:
+        recipients.append(host.supervisor)
+    if absence.person_id != host.pk:
+        recipients.append(absence.person)  # a stand-in who is away now
+    title = format_lazy(
+        gettext_lazy("Host away during the visit of {customer}"), customer=visit.customer.name
+    )
+    body = format_lazy(
+        gettext_lazy(
+            "{absence}. The visit of {customer} starts {when}: ask for a stand-in host or "
+            "propose new dates to the customer."
+        ),
+        absence=_away_lazy(absence),
+        customer=visit.customer.name,
+        when=_when(visit),
+    )
+    for recipient in dict.fromkeys(recipients):
+        notify(
+            recipient=recipient,
+            kind=NotificationKind.ABSENCE_CLASH,
+            title=title,
+            body=body,
+            link=_cover_link(visit),
+            key=f"absence-clash:{absence.pk}:{visit.pk}:{recipient.pk}",
+            actor=actor,
+        )
+
+
 def absence_clashes_notify(*, actor: User | None, absence: Absence) -> list[Visit]:
-    """An absence entered over existing visits: the clashing visits (the host and their
-    manager are told once per visit and absence)."""
-    return absence_clashing_visits(absence)
+    """An absence entered over existing visits: the host and their manager are told once
+    per visit and absence. Returns the clashing visits."""
+    visits = absence_clashing_visits(absence)
+    for visit in visits:
+        _tell_clash(actor, visit, absence)
+    return visits
+
+
+@transaction.atomic
+def visit_clash_notify(*, actor: User | None, visit: Visit) -> list[str]:
+    """A visit registered, moved or confirmed over the host's absence: the warnings to
+    show at once, and the host and their manager told (once per visit and absence)."""
+    warnings = visit_clash_warnings(visit)
+    if warnings and visit.stand_in_id is None:
+        for absence in host_absences(visit):
+            _tell_clash(actor, visit, absence)
+    return warnings
 
 
 # --- Cover: a stand-in host ---------------------------------------------------------------
@@ -199,6 +281,25 @@ def cover_request(
     log_activity(actor=actor, action="cover.requested", obj=cover, customer=visit.customer)
     if stand_in is not None:
         cover_assign(actor=actor, cover=cover, stand_in=stand_in)
+    elif cover.supervisor is not None and cover.supervisor.pk != actor.pk:
+        # SOP 5.2 向部门主管报告, 请求上级协助接待安排.
+        notify(
+            recipient=cover.supervisor,
+            kind=NotificationKind.COVER_REQUEST,
+            title=format_lazy(
+                gettext_lazy("{host} asks for a stand-in host for {customer}"),
+                host=visit.host,
+                customer=visit.customer.name,
+            ),
+            body=format_lazy(
+                gettext_lazy("The visit starts {when}. {note}"),
+                when=_when(visit),
+                note=cover.note,
+            ),
+            link=_cover_link(visit),
+            key=f"cover-requested:{cover.pk}",
+            actor=actor,
+        )
     return cover
 
 
@@ -260,7 +361,62 @@ def cover_assign(*, actor: User, cover: CoverRequest, stand_in: User) -> CoverRe
         customer=visit.customer,
         changes={"stand_in": [str(previous or ""), str(stand_in)]},
     )
+    if target == CoverState.ASSIGNED:
+        notify(
+            recipient=stand_in,
+            kind=NotificationKind.COVER_REQUEST,
+            title=format_lazy(
+                gettext_lazy("Will you stand in for {host} with {customer}?"),
+                host=visit.host,
+                customer=visit.customer.name,
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "{host} is away when {customer} visits ({when}). {actor} asks you to host; "
+                    "read the hand-over brief and answer on the visit page."
+                ),
+                host=visit.host,
+                customer=visit.customer.name,
+                when=_when(visit),
+                actor=actor,
+            ),
+            link=_cover_link(visit),
+            key=f"cover-assigned:{cover.pk}:{stand_in.pk}:{now.timestamp()}",
+            actor=actor,
+        )
+    else:
+        _tell_covered(actor, cover)
     return cover
+
+
+def _tell_covered(actor: User, cover: CoverRequest) -> None:
+    """The host (kept informed, SOP 5.2) and whoever arranged it hear who hosts now."""
+    visit = cover.visit
+    title = format_lazy(
+        gettext_lazy("{person} hosts {customer} for you"),
+        person=cover.stand_in,
+        customer=visit.customer.name,
+    )
+    body = format_lazy(
+        gettext_lazy("{person} accepted to stand in for the visit starting {when}."),
+        person=cover.stand_in,
+        when=_when(visit),
+    )
+    recipients = [visit.host]
+    if cover.assigned_by is not None:
+        recipients.append(cover.assigned_by)
+    for recipient in dict.fromkeys(recipients):
+        if recipient.pk == actor.pk:
+            continue
+        notify(
+            recipient=recipient,
+            kind=NotificationKind.COVER_REQUEST,
+            title=title,
+            body=body,
+            link=_cover_link(visit),
+            key=f"cover-accepted:{cover.pk}:{cover.stand_in_id}:{recipient.pk}",
+            actor=actor,
+        )
 
 
 @transaction.atomic
@@ -283,6 +439,7 @@ def cover_accept(*, actor: User, cover: CoverRequest) -> CoverRequest:
     cover.save(update_fields=["state", "accepted_at", "updated"])
     _set_visit_stand_in(visit, actor)
     log_activity(actor=actor, action="cover.accepted", obj=cover, customer=visit.customer)
+    _tell_covered(actor, cover)
     return cover
 
 
@@ -308,6 +465,23 @@ def cover_decline(*, actor: User, cover: CoverRequest, note: str) -> CoverReques
         customer=cover.visit.customer,
         changes={"answer_note": ["", cover.answer_note]},
     )
+    arranger = cover.assigned_by or cover.supervisor
+    if arranger is not None and arranger.pk != actor.pk:
+        notify(
+            recipient=arranger,
+            kind=NotificationKind.COVER_REQUEST,
+            title=format_lazy(
+                gettext_lazy("{person} cannot stand in for {customer}"),
+                person=actor,
+                customer=cover.visit.customer.name,
+            ),
+            body=format_lazy(
+                gettext_lazy("{note} Choose another stand-in host."), note=cover.answer_note
+            ),
+            link=_cover_link(cover.visit),
+            key=f"cover-declined:{cover.pk}:{actor.pk}:{timezone.now().timestamp()}",
+            actor=actor,
+        )
     return cover
 
 

@@ -51,7 +51,7 @@ from visitflow.visits.selectors import (
     visit_list_for_user,
 )
 from visitflow.visits.selectors_cover import cover_tasks_for_user
-from visitflow.visits.services_cover import visit_clash_warnings
+from visitflow.visits.services_cover import visit_clash_notify
 from visitflow.visits.views_cover import cover_panel_context
 
 PAGE_SIZE = 25
@@ -171,8 +171,9 @@ def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _warn_clashes(request: AuthenticatedHttpRequest, visit: Visit) -> None:
-    """SOP 5.2: the host away during the visit is said at once, after saving too."""
-    for warning in visit_clash_warnings(visit):
+    """SOP 5.2: the host away during the visit is said at once, after saving too; the
+    host and their manager are notified."""
+    for warning in visit_clash_notify(actor=request.user, visit=visit):
         messages.warning(request, warning)
 
 
