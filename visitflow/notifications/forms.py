@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import Team
 from visitflow.core.forms import ServiceModelForm
-from visitflow.notifications.models import DeliveryStatus, WebhookEndpoint
+from visitflow.notifications.models import DeliveryStatus, WebhookEndpoint, WebhookKind
 from visitflow.notifications.selectors import ChannelChoice, PreferenceRow
 
 CHANNEL_FIELDS = ("email", "team_webhook", "personal_webhook")
@@ -69,6 +69,10 @@ class WebhookForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A service is always chosen: no empty "---------" line, WeCom first.
+        self.fields["kind"].choices = WebhookKind.choices  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.fields["kind"].initial = WebhookKind.WECOM
         if self.instance.pk and self.instance.secret:
             self.fields["secret"].help_text = _(
                 "A secret is stored; leave empty to keep it, or type a new one."

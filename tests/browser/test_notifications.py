@@ -1,0 +1,106 @@
+"""The inbox journey: a reminder shows up on the bell without reloading the page, is
+opened from the inbox and marked read, and the badge goes away."""
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.pages import log_in, screenshot
+from visitflow.notifications.models import Delivery, WebhookEndpoint, WebhookKind
+from visitflow.notifications.services import notify
+
+pytestmark = pytest.mark.browser
+
+
+def test_badge_appears_without_reload_and_clears_when_read(
+    page: Page, org: dict[str, Any], settings: Any
+) -> None:
+    settings.NOTIFICATION_POLL_SECONDS = 1
+    user = org["east_sales"]
+    log_in(page, user)
+    bell = page.get_by_test_id("inbox-bell")
+    expect(bell).to_be_attached()
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)
+    # Mark the page: a reload would lose this, so seeing it later proves there was none.
+    page.evaluate("window.__noReload = true")
+
+    notify(
+        recipient=user,
+        kind="return_call_due",
+        title="回访提醒：上海东方机械有限公司",
+        body="客户已于昨天到家，请今天完成回访电话。",
+        link="/visits/",
+    )
+    notify(
+        recipient=user, kind="step_due", title="明天 09:30 接机", body="浦东机场 T2，航班 MU5101"
+    )
+
+    expect(page.get_by_test_id("inbox-badge")).to_have_text("2")
+    assert page.evaluate("window.__noReload") is True
+
+    page.get_by_test_id("inbox-bell").get_by_role("link").click()
+    expect(page.get_by_test_id("notification")).to_have_count(2)
+    screenshot(page, "notifications_inbox")
+
+    # Mark one read in place (htmx); the badge follows at once.
+    first = page.get_by_test_id("notification").filter(has_text="接机")
+    first.get_by_test_id("mark-read").click()
+    expect(first.get_by_test_id("mark-read")).to_have_count(0)
+    expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
+
+    # Opening the other one reads it and follows its link.
+    page.get_by_role("link", name="回访提醒：上海东方机械有限公司").click()
+    page.wait_for_url("**/visits/")
+    expect(page.get_by_test_id("inbox-bell")).to_be_attached()
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)
+
+
+def test_settings_page_and_bots(page: Page, org: dict[str, Any]) -> None:
+    admin = org["admin"]
+    WebhookEndpoint.objects.create(
+        kind=WebhookKind.WECOM,
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo",
+        team=org["east"],
+        is_active=False,
+    )
+    log_in(page, org["east_sales"])
+    page.goto("/notifications/settings/")
+    expect(page.get_by_test_id("preferences-form")).to_be_visible()
+    page.locator("#id_step_due__email").check()
+    page.get_by_test_id("save-preferences").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("#id_step_due__email")).to_be_checked()
+
+    # A bad address is refused where it was typed.
+    page.locator("#id_bot-url").fill("ftp://example.com/hook")
+    page.get_by_test_id("bot-form").get_by_role("button").click()
+    expect(page.locator("#id_bot-url")).to_have_class(re.compile(r"\bis-invalid\b"))
+    screenshot(page, "notifications_settings")
+
+    page.context.clear_cookies()
+    log_in(page, admin)
+    page.goto("/notifications/webhooks/")
+    expect(page.get_by_test_id("webhook-table")).to_contain_text(org["east"].name)
+    screenshot(page, "notifications_team_bots")
+    sent = notify(
+        recipient=org["east_manager"], kind="step_escalated", title="超时升级：回访未完成", body=""
+    )
+    failed = notify(recipient=org["east_sales"], kind="daily_digest", title="今日安排", body="")
+    assert sent is not None and failed is not None
+    Delivery.objects.create(
+        notification=sent, channel="email", status="sent", attempts=1, sent_at=sent.created
+    )
+    Delivery.objects.create(
+        notification=failed,
+        channel="dingtalk",
+        status="failed",
+        attempts=5,
+        last_error="The bot answered error 310000: sign not match",
+    )
+    page.goto("/notifications/deliveries/")
+    expect(page.get_by_test_id("delivery-table")).to_contain_text("310000")
+    page.get_by_role("link", name=re.compile("Failed|失败")).click()
+    expect(page.get_by_test_id("retry")).to_have_count(1)
+    screenshot(page, "notifications_deliveries")
