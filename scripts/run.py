@@ -1,6 +1,6 @@
-"""Serve VisitFlow locally: gunicorn and the task worker side by side.
+"""Serve VisitFlow locally: gunicorn, the task worker and the reminder scheduler.
 
-Ctrl-C (SIGINT) or SIGTERM stops both; if either one dies, the other is stopped too, so
+Ctrl-C (SIGINT) or SIGTERM stops all three; if one dies, the others are stopped too, so
 the demo never runs half-alive. Used by `make run`; run it with the project's venv Python.
 """
 
@@ -39,7 +39,9 @@ def commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
     else:
         # No autoreload (its default under DEBUG): a second process to stop, for no gain here.
         worker = [sys.executable, "manage.py", "db_worker", "--no-reload"]
-    return {"web": web, "worker": worker}
+    # Plans reminders and hands due ones (and delivery retries) to the worker.
+    scheduler = [sys.executable, "manage.py", "run_scheduler"]
+    return {"web": web, "worker": worker, "scheduler": scheduler}
 
 
 def start_child() -> None:
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         children[name] = subprocess.Popen(command, cwd=ROOT, preexec_fn=start_child)  # noqa: S603 (fixed argv)
         print(f"[run] started {name} (pid {children[name].pid}): {' '.join(command)}", flush=True)
     print(
-        f"[run] VisitFlow: http://{args.host}:{args.port}/  (Ctrl-C stops web and worker)",
+        f"[run] VisitFlow: http://{args.host}:{args.port}/  (Ctrl-C stops all three)",
         flush=True,
     )
 
