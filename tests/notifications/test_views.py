@@ -94,6 +94,11 @@ def test_badge_partial_counts_unread(org: dict[str, Any], settings: Any) -> None
     assert two.lstrip().startswith("<li") or "<li" in two.split("\n")[0]
 
 
+def test_badge_stops_polling_when_logged_out(client: Client) -> None:
+    response = client.get("/notifications/badge/", **HTMX)
+    assert response.status_code == 286 and response.content == b""
+
+
 def test_badge_query_count(org: dict[str, Any], django_assert_max_num_queries: Any) -> None:
     client = login(org["east_sales"])
     for _ in range(5):

@@ -66,10 +66,16 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+# htmx stops polling on this status: a page left open after logging out (or once the
+# session ends) stops asking, instead of pasting the log-in page into the navbar.
+STOP_POLLING = 286
+
+
 @require_GET
 def badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The navbar bell (htmx polls it; it carries its own next poll)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=STOP_POLLING)
     return render(
         request,
         "notifications/_badge.html",
