@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from visitflow.api.absences.router import router as absences_router
 from visitflow.api.auth import bearer_auth, session_auth
 from visitflow.api.customers.router import router as customers_router
 from visitflow.api.errors import register_exception_handlers
@@ -23,5 +24,6 @@ api.add_router("/", tokens_router)
 api.add_router("/", customers_router)
 api.add_router("/", visits_router)
 api.add_router("/", logistics_router)
+api.add_router("/", absences_router)
 api.add_router("/", notifications_router)
 api.add_router("/", logistics_operations_router)

@@ -73,6 +73,7 @@ from visitflow.visits.selectors import (
     visit_get_for_user,
     visit_list_for_user,
 )
+from visitflow.visits.services_cover import visit_clash_notify
 
 router = Router(tags=["visits"])
 
@@ -180,6 +181,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[Visit]:
     data["host"] = _host(user, payload.host) if payload.host is not None else None
     data["co_hosts"] = _co_hosts(user, payload.co_hosts)
     visit = services.visit_create(actor=user, customer=customer, **data)
+    visit_clash_notify(actor=user, visit=visit)
     return Status(201, _with_parts(visit_get_for_user(user, visit.pk)))
 
 
@@ -199,7 +201,8 @@ def visit_update(request: HttpRequest, visit_id: ObjectId, payload: VisitPatch) 
         data["host"] = _host(user, data["host"])
     if "co_hosts" in data:
         data["co_hosts"] = _co_hosts(user, data["co_hosts"])
-    services.visit_update(actor=user, visit=visit, data=data, reschedule_reason=reason)
+    updated = services.visit_update(actor=user, visit=visit, data=data, reschedule_reason=reason)
+    visit_clash_notify(actor=user, visit=updated)
     return _with_parts(visit_get_for_user(user, visit_id))
 
 
@@ -235,6 +238,8 @@ def visit_transition(request: HttpRequest, visit_id: ObjectId, payload: Transiti
             )
     extra = {"reason": payload.reason} if target == VisitStatus.CANCELLED else {}
     TRANSITION_SERVICES[target](actor=user, visit=visit, **extra)
+    if target == VisitStatus.CONFIRMED:
+        visit_clash_notify(actor=user, visit=visit)
     return _with_parts(visit_get_for_user(user, visit_id))
 
 

@@ -210,6 +210,16 @@ class VisitOut(VisitListItemOut):
     steps: list[StepOut]
     requests: list[RequestOut]
     return_call: ReturnCallOut | None
+    stand_in: OwnerOut | None = Field(..., description="SOP 5.2: who hosts while the host is away")
+    warnings: list[str] = Field(
+        ..., description="SOP 5.2: the host (or stand-in) is away at some time of the visit"
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Visit) -> list[str]:
+        from visitflow.visits.services_cover import visit_clash_warnings
+
+        return visit_clash_warnings(obj)
 
     # The parts are read once by visit_detail_parts (a fixed number of queries) and put on
     # the visit by the router as `detail_parts`.
