@@ -12,6 +12,7 @@ from visitflow.core import demo
 from visitflow.logistics import demo as logistics_demo
 from visitflow.notifications import demo as notifications_demo
 from visitflow.visits import demo as visit_demo
+from visitflow.visits.demo_cover import seed_demo_cover
 
 
 class Command(BaseCommand):
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             f"Demo notifications: {notes.notifications_created} messages, "
             f"{notes.webhooks_created} team bots (switched off) created."
         )
+        self.stdout.write(f"Demo business trip (SOP 5.2): {seed_demo_cover()}.")
         if count:
             started = time.perf_counter()
             bulk = demo.bulk_customers(
