@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -185,6 +185,8 @@ def _claimable(now: datetime) -> Q:
 
 
 def _claim(delivery_id: int) -> Delivery | None:
+    """Take the delivery for this worker: status "sending", a lease, one more attempt.
+    None when it is not due, already sent, or another worker holds it."""
     now = timezone.now()
     with transaction.atomic():
         qs = Delivery.objects.filter(_claimable(now), pk=delivery_id).select_related(
@@ -197,11 +199,22 @@ def _claim(delivery_id: int) -> Delivery | None:
         delivery = qs.first()
         if delivery is None:
             return None
-        delivery.status = DeliveryStatus.SENDING
-        delivery.lease_until = now + _lease()
-        delivery.attempts = F("attempts") + 1
-        delivery.save(update_fields=["status", "lease_until", "attempts", "updated"])
-    delivery.refresh_from_db(fields=["attempts"])
+        lease_until = now + _lease()
+        # Compare-and-set on what was read, so the claim holds on any database and
+        # transaction mode, not only under the lock taken above.
+        won = Delivery.objects.filter(
+            pk=delivery.pk, status=delivery.status, attempts=delivery.attempts
+        ).update(
+            status=DeliveryStatus.SENDING,
+            lease_until=lease_until,
+            attempts=delivery.attempts + 1,
+            updated=now,
+        )
+        if not won:
+            return None
+    delivery.status = DeliveryStatus.SENDING
+    delivery.lease_until = lease_until
+    delivery.attempts += 1
     return delivery
 
 
