@@ -5,6 +5,7 @@ and every refusal the clause implies."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from freezegun import freeze_time
 
 from tests.factories.customers import ContactFactory
@@ -115,7 +116,9 @@ def test_a_cancelled_or_past_visit_does_not_warn(org):
 def test_leave_and_other_absences_clash_too(org):
     host = org["east_sales"]
     away(host, kind=AbsenceKind.LEAVE, destination="")
-    assert "leave" in visit_clash_warnings(make_visit(actor=host))[0]
+    visit = make_visit(actor=host)
+    with translation.override("en"):
+        assert "leave" in visit_clash_warnings(visit)[0]
 
 
 # --- The booking engine -----------------------------------------------------------------------

@@ -173,8 +173,12 @@ def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _warn_clashes(request: AuthenticatedHttpRequest, visit: Visit) -> None:
     """SOP 5.2: the host away during the visit is said at once, after saving too; the
     host and their manager are notified."""
-    for warning in visit_clash_notify(actor=request.user, visit=visit):
-        messages.warning(request, warning)
+    # The details are on the visit page, in the "host away" panel the redirect opens.
+    if visit_clash_notify(actor=request.user, visit=visit):
+        messages.warning(
+            request,
+            _("The host is away during this visit: ask for a stand-in or propose new dates below."),
+        )
 
 
 def _visit_form_response(
