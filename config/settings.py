@@ -214,6 +214,14 @@ NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = float(
     os.environ.get("NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", "10")
 )
 NOTIFICATION_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Bots are only ever posted to these hosts ("*": any), so a webhook address cannot be
+# pointed at a server inside the company's network (the test button shows the answer).
+NOTIFICATION_WEBHOOK_HOSTS = env_list(
+    "NOTIFICATION_WEBHOOK_HOSTS",
+    "qyapi.weixin.qq.com,oapi.dingtalk.com,open.feishu.cn,open.larksuite.com"
+    # Tests post to a stand-in bot on this machine.
+    + (",127.0.0.1" if TESTING else ""),
+)
 
 # Reminders (visitflow.reminders): how long before a due time each kind is sent, when an
 # overdue step goes to the host's manager, the digest hour, and how the scheduler runs.

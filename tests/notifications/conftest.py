@@ -132,3 +132,13 @@ def _notification_settings(settings: Any) -> None:
     settings.NOTIFICATION_RETRY_BACKOFF_SECONDS = [60, 300, 1800, 7200]
     settings.NOTIFICATION_DELIVERY_LEASE_SECONDS = 120
     settings.NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = 3
+    # The vendors, the local stand-in bot, and the example hosts the tests type.
+    settings.NOTIFICATION_WEBHOOK_HOSTS = [
+        "qyapi.weixin.qq.com",
+        "oapi.dingtalk.com",
+        "open.feishu.cn",
+        "127.0.0.1",
+        "x.example.com",
+        "y.example.com",
+        "a.example.com",
+    ]

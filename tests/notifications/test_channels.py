@@ -211,3 +211,37 @@ def test_webhook_url_must_be_http(org: dict[str, Any]) -> None:
             team=org["east"],
         )
     assert "url" in caught.value.field_errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.2:5432/",  # an internal service
+        "http://169.254.169.254/latest/meta-data/",  # the cloud's metadata address
+        "https://qyapi.weixin.qq.com.evil.example.com/cgi-bin/webhook/send",
+        "https://evil.example.com/?q=qyapi.weixin.qq.com",
+    ],
+)
+def test_webhook_host_must_be_a_bot_service(org: dict[str, Any], url: str) -> None:
+    from visitflow.core.exceptions import ApplicationError
+    from visitflow.notifications.services import webhook_create
+
+    with pytest.raises(ApplicationError) as caught:
+        webhook_create(
+            actor=org["east_sales"], kind=WebhookKind.WECOM, url=url, user=org["east_sales"]
+        )
+    assert "allowed hosts" in caught.value.field_errors["url"][0]
+
+
+def test_a_host_no_longer_allowed_is_not_posted_to(bot_server: BotServer, settings: Any) -> None:
+    settings.NOTIFICATION_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    with pytest.raises(ChannelError) as caught:
+        post_to_bot(endpoint(WebhookKind.WECOM, bot_server.url("wecom")), MESSAGE)
+    assert caught.value.permanent
+    assert bot_server.requests == []
+
+
+def test_any_host_when_configured(bot_server: BotServer, settings: Any) -> None:
+    settings.NOTIFICATION_WEBHOOK_HOSTS = ["*"]
+    assert post_to_bot(endpoint(WebhookKind.WECOM, bot_server.url("wecom")), MESSAGE) == "0 ok"

@@ -205,6 +205,16 @@ def test_personal_bot_bad_url_is_a_form_error(org: dict[str, Any]) -> None:
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_personal_bot_on_an_internal_host_is_a_form_error(org: dict[str, Any]) -> None:
+    response = login(org["east_sales"]).post(
+        "/notifications/settings/bot/",
+        {"bot-kind": "wecom", "bot-url": "http://10.0.0.5:8080/admin", "bot-is_active": "on"},
+    )
+    assert response.status_code == 422
+    assert "allowed hosts" in response.context["bot_form"].errors["url"][0]
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_dingtalk_without_secret_is_a_form_error(org: dict[str, Any]) -> None:
     response = login(org["east_sales"]).post(
         "/notifications/settings/bot/",

@@ -31,6 +31,7 @@ from visitflow.notifications.channels import (
     ChannelError,
     OutgoingMessage,
     absolute_link,
+    host_allowed,
     post_to_bot,
     send_email,
 )
@@ -399,6 +400,11 @@ WEBHOOK_FIELDS = ["kind", "url", "secret", "is_active"]
 
 def _check_webhook(endpoint: WebhookEndpoint) -> None:
     validate_model(endpoint, exclude=["last_test_message"])
+    if not host_allowed(endpoint.url):
+        message = _("Use the address the bot's settings give you; allowed hosts: %(hosts)s.") % {
+            "hosts": ", ".join(settings.NOTIFICATION_WEBHOOK_HOSTS)
+        }
+        raise ApplicationError(message, field_errors={"url": [message]})
     if endpoint.kind == WebhookKind.DINGTALK and not endpoint.secret:
         message = _("A DingTalk robot needs its signing secret (加签, starts with SEC).")
         raise ApplicationError(message, field_errors={"secret": [message]})
