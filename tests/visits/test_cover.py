@@ -582,3 +582,25 @@ def test_cover_notifications_supervisor_stand_in_host(org):
     told_host = _told(host, "cover_request")
     assert len(told_host) == 1 and str(colleague) in told_host[0].title
     assert len(_told(manager, "cover_request")) == 3  # the one who arranged it hears too
+
+
+def test_the_itinerary_names_the_stand_in_and_the_brief_both(org):
+    import io
+
+    from pypdf import PdfReader
+
+    from visitflow.visits.documents import brief_pdf, itinerary_pdf
+
+    def text(content: bytes) -> str:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_visit(actor=host)
+    away(host)
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    visit.refresh_from_db()
+    itinerary = text(itinerary_pdf(visit))
+    assert str(colleague) in itinerary and str(host) not in itinerary
+    brief = text(brief_pdf(visit, user=colleague))
+    assert str(colleague) in brief and str(host) in brief

@@ -261,6 +261,11 @@ def brief_pdf(visit: Visit, *, user: User) -> bytes:
             (_("Customer"), f"{customer.name} ({customer.level})"),
             (_("Address"), customer.address or customer.city),
             (_("Host"), _person(visit.host)),
+            *(
+                [(_("Stand-in host"), _person(visit.stand_in))]
+                if visit.stand_in_id and visit.is_open
+                else []
+            ),
             (_("Co-hosts"), co_hosts),
             (_("Status"), str(visit.get_status_display())),
             (_("Importance"), str(visit.get_importance_display())),
@@ -451,11 +456,13 @@ def itinerary_pdf(visit: Visit) -> bytes:
     if visit.wants_lodging:
         pdf.paragraph("住宿：由我们安排。  Lodging: arranged by us.")
 
+    # SOP 5.2: while a stand-in hosts, the visitors call the stand-in.
+    host = visit.acting_host
     pdf.section("接待人 Your host")
     pdf.facts(
         [
-            ("姓名 Name", str(visit.host)),
-            ("电话 Phone", visit.host.mobile_display),
+            ("姓名 Name", str(host)),
+            ("电话 Phone", host.mobile_display),
         ],
         label_width=42,
     )
