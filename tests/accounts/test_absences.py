@@ -263,3 +263,13 @@ def test_absence_list_query_count_is_constant(org, django_assert_max_num_queries
         trip(org["east_sales2"], start=date(2027, 2, day * 2), end=date(2027, 2, day * 2))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("accounts:absence_list"))
+
+
+@pytest.mark.parametrize("name", ["accounts_absence", "visits_coverrequest"])
+def test_admin_lists_absences_and_cover_read_only(org, name):
+    trip(org["east_sales"])
+    url = reverse(f"admin:{name}_changelist")
+    assert login(org["admin"]).get(url).status_code == 200
+    assert login(org["east_manager"]).get(url).status_code == 302
+    add = reverse(f"admin:{name}_add")
+    assert login(org["admin"]).get(add).status_code == 403

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from visitflow.visits.models import (
+    CoverRequest,
     FollowUpCadence,
     PlaybookItem,
     PlaybookStep,
@@ -71,3 +73,23 @@ class VisitAdmin(admin.ModelAdmin):
     filter_horizontal = ("co_hosts",)
     inlines = [VisitStepInline]
     show_full_result_count = False
+
+
+@admin.register(CoverRequest)
+class CoverRequestAdmin(admin.ModelAdmin):
+    """Read-only: cover moves through its services (SOP 5.2), which keep Visit.stand_in
+    in step and tell the people concerned."""
+
+    list_display = ("visit", "host", "supervisor", "stand_in", "state", "created")
+    list_filter = ("state",)
+    search_fields = ("visit__customer__name", "host__display_name", "stand_in__display_name")
+    list_select_related = ("visit", "visit__customer", "host", "supervisor", "stand_in")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
