@@ -604,3 +604,38 @@ def test_the_itinerary_names_the_stand_in_and_the_brief_both(org):
     assert str(colleague) in itinerary and str(host) not in itinerary
     brief = text(brief_pdf(visit, user=colleague))
     assert str(colleague) in brief and str(host) in brief
+
+
+def test_a_reschedule_moves_the_tour_and_gives_the_leader_meeting_back(org):
+    from visitflow.logistics.models import LeaderMeeting, MeetingState, Room, RoomKind
+    from visitflow.logistics.services.leaders import meeting_accept, meeting_request
+    from visitflow.logistics.services.tours import tour_book
+
+    host = org["east_sales"]
+    visit = make_visit(actor=host)
+    showroom = Room.objects.create(name="产品展厅", kind=RoomKind.SHOWROOM, capacity=30)
+    tour = tour_book(
+        actor=host,
+        visit=visit,
+        room=showroom,
+        starts_at=local(2026, 12, 10, 14),
+        ends_at=local(2026, 12, 10, 15),
+    )
+    meeting = meeting_request(
+        actor=host,
+        visit=visit,
+        leader=org["director"],
+        starts_at=local(2026, 12, 10, 16),
+        ends_at=local(2026, 12, 10, 17),
+    )
+    meeting_accept(actor=org["director"], meeting=meeting)
+    proposal = reschedule_propose(
+        actor=host, visit=visit, starts_at=local(2026, 12, 17, 10), ends_at=local(2026, 12, 19, 10)
+    )
+    outcome = reschedule_agree(actor=host, proposal=proposal)
+    tour.refresh_from_db()
+    assert tour.status == BookingStatus.ACTIVE
+    assert (tour.starts_at, tour.ends_at) == (local(2026, 12, 17, 14), local(2026, 12, 17, 15))
+    assert LeaderMeeting.objects.get().state == MeetingState.CANCELLED
+    assert not Booking.objects.filter(person=org["director"], status=BookingStatus.ACTIVE).exists()
+    assert str(showroom) in outcome.moved and len(outcome.released) == 1
