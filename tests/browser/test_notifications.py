@@ -2,6 +2,7 @@
 opened from the inbox and marked read, and the badge goes away."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_badge_appears_without_reload_and_clears_when_read(
-    page: Page, org: dict[str, Any], settings: Any
+    page: Page, new_page: Callable[..., Page], org: dict[str, Any], settings: Any
 ) -> None:
     settings.NOTIFICATION_POLL_SECONDS = 1
     user = org["east_sales"]
@@ -49,6 +50,14 @@ def test_badge_appears_without_reload_and_clears_when_read(
     first.get_by_test_id("mark-read").click()
     expect(first.get_by_test_id("mark-read")).to_have_count(0)
     expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
+
+    # The same inbox on a phone: the bell sits in the collapsed menu, rows stay readable.
+    phone = new_page(phone=True)
+    log_in(phone, user)
+    phone.goto("/notifications/")
+    expect(phone.get_by_test_id("notification")).to_have_count(2)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "notifications_inbox_phone")
 
     # Opening the other one reads it and follows its link.
     page.get_by_role("link", name="回访提醒：上海东方机械有限公司").click()

@@ -176,6 +176,8 @@ def test_notify_skips_a_deactivated_person(person: Any) -> None:
 def test_unknown_kind_is_a_programming_error(person: Any) -> None:
     with pytest.raises(ValueError, match="unknown notification kind"):
         services.notify(recipient=person, kind="nope", title="x", body="")
+    with pytest.raises(ValueError, match="link longer"):
+        services.notify(recipient=person, kind="test", title="x", body="", link="/" + "a" * 500)
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ DELIVERY_MOVES: dict[str, frozenset[str]] = {
 }
 RETRYABLE_BY_HAND = (DeliveryStatus.FAILED, DeliveryStatus.PENDING)
 SWEEP_BATCH = 2000
+LINK_MAX_LENGTH = 500  # Notification.link
 MAX_ERROR_CHARS = 2000
 
 
@@ -124,6 +125,8 @@ def notify(
         return None
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if len(link) > LINK_MAX_LENGTH:
+        raise ValueError(f"link longer than {LINK_MAX_LENGTH} characters")
     language = recipient.language or settings.LANGUAGE_CODE
     with transaction.atomic():
         if key and Notification.objects.filter(key=key).exists():

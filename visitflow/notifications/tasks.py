@@ -8,8 +8,3 @@ from visitflow.notifications import services
 @task()
 def deliver(delivery_id: int) -> None:
     services.delivery_send(delivery_id=delivery_id)
-
-
-@task()
-def sweep_deliveries() -> int:
-    return services.deliveries_sweep()
