@@ -3,6 +3,7 @@ a visit that falls into it, sees the warning at once (on the form and the visit 
 asks the supervisor for cover; the manager finds it under "cover needed" and asks a
 colleague to stand in; the colleague accepts and finds the visit on "My day"."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,6 +23,12 @@ CUSTOMER = "苏州恒瑞精密机械有限公司"
 
 def _local(dt: timezone.datetime) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def _shot(page: Page, name: str) -> None:
+    """A screenshot from the top (a redirect to #cover scrolls under the sticky navbar)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, name)
 
 
 def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org: dict) -> None:
@@ -65,7 +72,7 @@ def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org:
     expect(page.get_by_test_id("reschedule-form")).to_be_visible()
     visit = Visit.objects.get(customer=customer)
     page.locator("#cover_note").fill("客户第一次来访，重点介绍新产品；周总不喝酒。")
-    screenshot(page, "cover-visit-warning")
+    _shot(page, "cover-visit-warning")
     page.get_by_test_id("cover-request").click()
     expect(page.get_by_test_id("cover-badge")).to_be_visible()
     cover = CoverRequest.objects.get(visit=visit)
@@ -80,7 +87,7 @@ def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org:
     screenshot(boss, "cover-needed")
     row.get_by_role("link", name=CUSTOMER).click()
     boss.locator("#assign_stand_in").select_option(str(colleague.pk))
-    screenshot(boss, "cover-visit-manager")
+    _shot(boss, "cover-visit-manager")
     boss.get_by_test_id("cover-assign").click()
     expect(boss.get_by_test_id("cover-state")).to_contain_text(str(colleague))
     cover.refresh_from_db()
@@ -98,7 +105,7 @@ def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org:
     expect(other.get_by_test_id("handover-note")).to_contain_text("重点介绍新产品")
     screenshot(other, "cover-handover-brief")
     other.go_back()
-    screenshot(other, "cover-visit-stand-in-asked")
+    _shot(other, "cover-visit-stand-in-asked")
     other.get_by_test_id("cover-accept").click()
     expect(other.get_by_test_id("stand-in")).to_contain_text(str(colleague))
     visit.refresh_from_db()
@@ -110,9 +117,7 @@ def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org:
 
     # The stand-in tells the customer who will receive them.
     other.goto(f"/visits/{visit.pk}/apology/")
-    expect(other.locator("#id_text")).to_have_value(
-        __import__("re").compile("13912345678|139 1234 5678")
-    )
+    expect(other.locator("#id_text")).to_have_value(re.compile("13912345678|139 1234 5678"))
     screenshot(other, "cover-apology")
     other.get_by_test_id("apology-send").click()
     expect(other.get_by_test_id("cover-panel")).to_be_visible()
