@@ -299,3 +299,28 @@ def test_reschedule_decline_and_withdraw(org):
         == "withdrawn"
     )
     assert VisitReschedule.objects.filter(state=RescheduleState.APPLIED).count() == 0
+
+
+def test_import_through_the_api_all_or_nothing(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(org["east_manager"])
+    good = f"username,starts_on,ends_on,destination\n{org['east_sales'].username},2026-12-09,2026-12-12,上海\n"
+    bad = good + f"{org['south_sales'].username},2026-12-09,2026-12-12,广州\n"
+    refused = client.post(
+        "/api/absences/import", {"file": SimpleUploadedFile("a.csv", bad.encode(), "text/csv")}
+    )
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "created": 0,
+        "errors": [{"line": 3, "message": refused.json()["errors"][0]["message"]}],
+    }
+    assert not Absence.objects.exists()
+    done = client.post(
+        "/api/absences/import", {"file": SimpleUploadedFile("a.csv", good.encode(), "text/csv")}
+    )
+    assert done.status_code == 201 and done.json() == {"created": 1, "errors": []}
+    no_columns = client.post(
+        "/api/absences/import", {"file": SimpleUploadedFile("a.csv", b"x,y\n1,2\n", "text/csv")}
+    )
+    assert no_columns.status_code == 422 and "detail" in no_columns.json()

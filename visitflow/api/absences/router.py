@@ -6,7 +6,7 @@ may not change is a 403; an answer the state does not allow is a 409."""
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -18,7 +18,13 @@ from visitflow.accounts.selectors_absences import (
     absence_list_for_user,
     absence_people_for_user,
 )
-from visitflow.accounts.services_absences import absence_create, absence_delete, absence_update
+from visitflow.accounts.services_absences import (
+    MAX_IMPORT_BYTES,
+    absence_create,
+    absence_delete,
+    absence_import_csv,
+    absence_update,
+)
 from visitflow.api.absences.schemas import (
     AbsenceFilterParams,
     AbsenceIn,
@@ -31,6 +37,7 @@ from visitflow.api.absences.schemas import (
     CoverListParams,
     CoverNeededOut,
     CoverOut,
+    ImportOut,
     ProposalAgreedOut,
     ProposalDeclineIn,
     ProposalIn,
@@ -103,6 +110,18 @@ def absence_create_endpoint(request: HttpRequest, payload: AbsenceIn) -> Status[
     data = payload.model_dump(exclude={"person"})
     absence = absence_create(actor=user, person=_person(user, payload.person), **data)
     return Status(201, _with_clashes(absence_get_for_user(user, absence.pk)))
+
+
+@router.post("/absences/import", response={201: ImportOut, 422: ImportOut})
+def absence_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, object]]:
+    """A CSV file (UTF-8 or GBK): username, kind, destination, starts_on, ends_on, note.
+    All or nothing: any wrong row is reported with its line, and nothing is saved."""
+    result = absence_import_csv(actor=actor(request), content=file.read(MAX_IMPORT_BYTES + 1))
+    body: dict[str, object] = {
+        "created": len(result.created),
+        "errors": [{"line": e.line, "message": e.message} for e in result.errors],
+    }
+    return Status(422 if result.errors else 201, body)
 
 
 @router.get("/absences/{absence_id}", response=AbsenceOut)

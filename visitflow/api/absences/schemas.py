@@ -181,3 +181,13 @@ class CoverNeededOut(Schema):
     @staticmethod
     def resolve_proposed(obj: Visit) -> bool:
         return bool(getattr(obj, "open_proposals", []))
+
+
+class ImportErrorOut(Schema):
+    line: int = Field(..., description="Line of the file; the header is line 1")
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    errors: list[ImportErrorOut] = Field(..., description="Every wrong row; then nothing is saved")
