@@ -111,6 +111,7 @@ def notify(
     link: str = "",
     key: str = "",
     actor: User | None = None,
+    queue_deliveries: bool = True,
 ) -> Notification | None:
     """Tell `recipient` something: one inbox row, plus one Delivery per external channel
     their preferences for `kind` choose (e-mail; their team's bot; their own bot, each
@@ -160,7 +161,10 @@ def notify(
             ).pk
             for channel, endpoint in _channels_for(recipient, kind)
         ]
-        if ids:
+        # queue_deliveries=False: the caller sends them itself once committed (a worker
+        # that already holds the notification saves a round trip through the queue);
+        # if it dies first, the sweep queues them after NOTIFICATION_REQUEUE_SECONDS.
+        if ids and queue_deliveries:
             transaction.on_commit(lambda: enqueue_deliveries(ids))
     return notification
 

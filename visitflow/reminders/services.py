@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from visitflow.notifications.services import notify
+from visitflow.notifications.services import delivery_send, notify
 from visitflow.reminders.messages import render
 from visitflow.reminders.models import Reminder, ReminderStatus
 from visitflow.reminders.planning import Planned, planned_reminders
@@ -145,17 +145,26 @@ def _enqueue(batches: list[list[int]]) -> None:
             logger.exception("could not enqueue %d reminders", len(batch))
 
 
-def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
-    """Send one reminder if it is still scheduled; returns the status it ends in."""
+@dataclass(frozen=True)
+class SendResult:
+    status: str  # "" when the reminder was no longer scheduled (sent or cancelled already)
+    deliveries: list[int]
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> SendResult:
+    """Turn one reminder, if still scheduled, into its notification; returns what became
+    of it and the deliveries (e-mail, bots) created, for the caller to send once
+    committed."""
     with transaction.atomic():
         qs = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SCHEDULED)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
         reminder = qs.select_related("recipient").first()
         if reminder is None:
-            return ""
+            return SendResult("", [])
         now = now or timezone.now()
         message = render(reminder, now=now)
+        deliveries: list[int] = []
         if message is None:
             reminder.status = ReminderStatus.SKIPPED
         else:
@@ -166,26 +175,34 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
                 body=message.body,
                 link=message.link,
                 key=reminder.key,
+                queue_deliveries=False,
             )
             reminder.status = ReminderStatus.SENT
             reminder.sent_at = now
+            if reminder.notification is not None:
+                deliveries = list(reminder.notification.deliveries.values_list("pk", flat=True))
         reminder.queued_until = None
         reminder.save(
             update_fields=["status", "sent_at", "notification", "queued_until", "updated"]
         )
-        return str(reminder.status)
+        return SendResult(str(reminder.status), deliveries)
 
 
 def reminders_send(*, reminder_ids: Iterable[int], now: datetime | None = None) -> int:
     """A worker's batch: each reminder in its own transaction, so one failure (logged)
-    neither undoes the others nor stops the batch. Returns how many were sent."""
+    neither undoes the others nor stops the batch; then its e-mails and bot messages,
+    sent by this worker (delivery_send claims each with a lease, so a worker that dies
+    here leaves them to the delivery sweep). Returns how many reminders were sent."""
     sent = 0
     for reminder_id in reminder_ids:
         try:
-            if reminder_send(reminder_id=reminder_id, now=now) == ReminderStatus.SENT:
-                sent += 1
+            result = reminder_send(reminder_id=reminder_id, now=now)
         except Exception:
             logger.exception("reminder %s could not be sent; it stays scheduled", reminder_id)
+            continue
+        sent += result.status == ReminderStatus.SENT
+        for delivery_id in result.deliveries:
+            delivery_send(delivery_id=delivery_id)
     return sent
 
 
