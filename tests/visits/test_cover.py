@@ -49,6 +49,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 @pytest.fixture
 def frozen():
+    # The URLconf (and the API's pydantic schemas) are built before the clock is frozen:
+    # pydantic cannot build a schema for freezegun's datetime class.
+    import config.urls  # noqa: F401
+
     with freeze_time("2026-12-01 02:00:00"):  # 10:00 in Shanghai, nine days before the visit
         yield
 

@@ -34,12 +34,15 @@ def customer_scope_q(user: User) -> Q | None:
         # Owners first, then their customers: an IN over the owner index, not an OR
         # across a join that no index serves.
         team_people = User.objects.filter(Q(pk=user.pk) | Q(team__manager=user)).values("pk")
-        return Q(owner__in=team_people) | _stood_in_customers_q(user)
-    return Q(owner=user) | _stood_in_customers_q(user)
+        return Q(owner__in=team_people)
+    return Q(owner=user)
 
 
 def _stood_in_customers_q(user: User) -> Q:
-    """SOP 5.2: a stand-in host sees the customer of a visit they cover until it closes."""
+    """SOP 5.2: a stand-in host sees the customer of a visit they cover until it closes.
+
+    Only for reading one customer: in a list the OR would keep the planner off the owner
+    index (a scan of every customer), and a stand-in needs the page, not the list."""
     # Imported here: visits builds on customers, not the other way round.
     from visitflow.visits.models import Visit
     from visitflow.visits.selectors import stand_in_visits_q
@@ -47,13 +50,15 @@ def _stood_in_customers_q(user: User) -> Q:
     return Q(pk__in=Visit.objects.filter(stand_in_visits_q(user)).values("customer_id"))
 
 
-def customer_base_qs_for_user(user: User, *, include_archived: bool = False) -> QuerySet[Customer]:
+def customer_base_qs_for_user(
+    user: User, *, include_archived: bool = False, include_stood_in: bool = False
+) -> QuerySet[Customer]:
     if not can_list_customers(user):
         return Customer.objects.none()
     qs = Customer.objects.all()
     scope = customer_scope_q(user)
     if scope is not None:
-        qs = qs.filter(scope)
+        qs = qs.filter(scope | _stood_in_customers_q(user) if include_stood_in else scope)
     if not (include_archived and is_admin(user)):
         qs = qs.filter(is_active=True)
     return qs
@@ -115,9 +120,9 @@ def customer_list_for_user(
 
 def customer_get_for_user(user: User, pk: int) -> Customer:
     """One customer the user may see, or 404 (never 403: a foreign id tells nothing)."""
-    qs = customer_base_qs_for_user(user, include_archived=True).select_related(
-        "level", "owner", "owner__team"
-    )
+    qs = customer_base_qs_for_user(
+        user, include_archived=True, include_stood_in=True
+    ).select_related("level", "owner", "owner__team")
     customer = qs.filter(pk=pk).first()
     if customer is None or (not customer.is_active and not is_admin(user)):
         raise Http404
