@@ -41,7 +41,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while not stopping:
-            close_old_connections()
             try:
                 counts = scheduler.tick()
             except Exception:  # a bad tick is logged; the next one tries again
@@ -51,6 +50,8 @@ class Command(BaseCommand):
                     self.stdout.write(" ".join(f"{name}={value}" for name, value in counts.items()))
             if options["once"]:
                 return
+            # Like a request: a connection that broke or outlived CONN_MAX_AGE is replaced.
+            close_old_connections()
             deadline = time.monotonic() + interval
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(0.5, interval))
