@@ -643,3 +643,51 @@ def test_a_reschedule_moves_the_tour_and_gives_the_leader_meeting_back(org):
     assert LeaderMeeting.objects.get().state == MeetingState.CANCELLED
     assert not Booking.objects.filter(person=org["director"], status=BookingStatus.ACTIVE).exists()
     assert str(showroom) in outcome.moved and len(outcome.released) == 1
+
+
+def test_the_stand_in_escorts_by_default(org):
+    from visitflow.logistics.models import Transfer
+
+    Station.objects.create(name="深圳宝安", kind="airport", travel_minutes=60)
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_ready_visit(actor=host)
+    car = Vehicle.objects.create(plate="粤B·12345", seats=7)
+    leg = visit.legs.get(direction="inbound")
+    old = transfer_services.transfer_plan(
+        actor=host, visit=visit, leg=leg, kind="pickup", vehicle=car, driver=org["driver"]
+    )
+    away(host)  # recorded after the pickup was planned with the host as escort
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    assert cover.escort_problems == []
+    old.refresh_from_db()
+    assert old.state == TransferState.CANCELLED
+    new = Transfer.objects.exclude(state=TransferState.CANCELLED).get(visit=visit)
+    assert (new.escort, new.vehicle, new.driver) == (colleague, car, org["driver"])
+    assert new.escort_reason
+    active = Booking.objects.filter(visit=visit, status=BookingStatus.ACTIVE)
+    assert {b.person_id for b in active if b.person_id} == {colleague.pk, org["driver"].pk}
+    assert not active.filter(person=host).exists()
+
+
+def test_a_busy_stand_in_keeps_the_old_escort_and_says_why(org):
+    from visitflow.logistics.models import Transfer
+
+    Station.objects.create(name="深圳宝安", kind="airport", travel_minutes=60)
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_ready_visit(actor=host)
+    leg = visit.legs.get(direction="inbound")
+    transfer_services.transfer_plan(actor=host, visit=visit, leg=leg, kind="pickup", vehicle=None)
+    booking_create(
+        actor=colleague,
+        person=colleague,
+        starts_at=local(2026, 12, 10, 6),
+        ends_at=local(2026, 12, 10, 12),
+    )
+    away(host)
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    assert len(cover.escort_problems) == 1
+    assert Transfer.objects.get(visit=visit).escort == host
+    visit.refresh_from_db()
+    assert visit.acting_host == colleague

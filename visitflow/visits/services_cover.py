@@ -385,8 +385,45 @@ def cover_assign(*, actor: User, cover: CoverRequest, stand_in: User) -> CoverRe
             actor=actor,
         )
     else:
+        cover.escort_problems = _hand_over_escorts(actor, visit)  # type: ignore[attr-defined]
         _tell_covered(actor, cover)
     return cover
+
+
+def _hand_over_escorts(actor: User, visit: Visit) -> list[str]:
+    """SOP 5.2: the stand-in escorts by default. A pickup or see-off not yet under way
+    that the host was to escort is planned again with the stand-in (same car, driver,
+    station and meeting point); the customer is then told the new escort. Where the
+    stand-in is not free, the transfer stays as it was and the reason is returned."""
+    from visitflow.logistics.models import Transfer, TransferState
+    from visitflow.logistics.services.transfers import transfer_cancel, transfer_plan
+
+    problems: list[str] = []
+    waiting = Transfer.objects.filter(
+        visit=visit,
+        escort_id=visit.host_id,
+        state__in=[TransferState.PLANNED, TransferState.CUSTOMER_TOLD],
+    ).select_related("leg", "vehicle", "driver", "station")
+    reason = _("Stand-in host while %(host)s is away (SOP 5.2).") % {"host": visit.host}
+    for transfer in waiting:
+        try:
+            with transaction.atomic():
+                transfer_cancel(actor=actor, transfer=transfer)
+                transfer_plan(
+                    actor=actor,
+                    visit=visit,
+                    leg=transfer.leg,
+                    kind=transfer.kind,
+                    vehicle=transfer.vehicle,
+                    driver=transfer.driver,
+                    escort=visit.stand_in,
+                    escort_reason=reason,
+                    meeting_point=transfer.meeting_point,
+                    station=transfer.station,
+                )
+        except ApplicationError as exc:
+            problems.append(f"{transfer}: {exc.message}")
+    return problems
 
 
 def _tell_covered(actor: User, cover: CoverRequest) -> None:
@@ -439,6 +476,7 @@ def cover_accept(*, actor: User, cover: CoverRequest) -> CoverRequest:
     cover.save(update_fields=["state", "accepted_at", "updated"])
     _set_visit_stand_in(visit, actor)
     log_activity(actor=actor, action="cover.accepted", obj=cover, customer=visit.customer)
+    cover.escort_problems = _hand_over_escorts(actor, visit)  # type: ignore[attr-defined]
     _tell_covered(actor, cover)
     return cover
 

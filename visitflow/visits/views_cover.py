@@ -150,6 +150,8 @@ def cover_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             if cover.state == CoverState.ACCEPTED:
                 messages.success(request, _("You host this visit now."))
+                for problem in getattr(cover, "escort_problems", []):
+                    messages.warning(request, problem)
             else:
                 messages.success(
                     request,
@@ -176,6 +178,8 @@ def cover_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> Htt
                 request,
                 _("You stand in for %(host)s: the visit is on your My day.") % {"host": visit.host},
             )
+            for problem in getattr(cover, "escort_problems", []):
+                messages.warning(request, problem)
         return _back(visit)
     if answer != "decline":
         raise Http404
