@@ -128,3 +128,50 @@ def test_cover_for_a_host_on_a_business_trip(new_page: Callable[..., Page], org:
     screenshot(boss, "cover-team-calendar")
     boss.goto("/visits/cover-needed/")
     expect(boss.get_by_test_id("cover-needed-row")).to_have_count(0)
+
+
+def test_new_dates_agreed_with_the_customer(page: Page, org: dict) -> None:
+    from visitflow.accounts.services_absences import absence_create
+    from visitflow.visits.services import visit_create
+
+    host = org["east_sales"]
+    customer = customer_create(actor=host, owner=host, name=CUSTOMER, level=level("A"))
+    today = timezone.localdate()
+    absence_create(
+        actor=host,
+        person=host,
+        starts_on=today + timedelta(days=2),
+        ends_on=today + timedelta(days=5),
+        destination="成都",
+    )
+    start = timezone.make_aware(
+        timezone.datetime.combine(today + timedelta(days=3), timezone.datetime.min.time())
+    ) + timedelta(hours=10)
+    visit = visit_create(
+        actor=host, customer=customer, starts_at=start, ends_at=start + timedelta(hours=6)
+    )
+    new_start = start + timedelta(days=7)
+
+    log_in(page, host)
+    page.goto(f"/visits/{visit.pk}/")
+    expect(page.get_by_test_id("clash-warning")).to_contain_text("成都")
+    # Into the trip: refused with the reason, what was typed is kept.
+    page.locator("#reschedule_starts_at").fill(_local(start + timedelta(days=1)))
+    page.locator("#reschedule_ends_at").fill(_local(start + timedelta(days=1, hours=6)))
+    page.get_by_test_id("reschedule-propose").click()
+    expect(page.get_by_test_id("reschedule-form")).to_contain_text("成都")
+    page.locator("#reschedule_starts_at").fill(_local(new_start))
+    page.locator("#reschedule_ends_at").fill(_local(new_start + timedelta(hours=6)))
+    page.locator("#reschedule_reason").fill("出差，与客户商定改期")
+    page.get_by_test_id("reschedule-propose").click()
+    expect(page.get_by_test_id("proposal")).to_be_visible()
+    _shot(page, "cover-proposal")
+    page.get_by_test_id("proposal-agree").click()
+    expect(page.get_by_test_id("apology-link")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.starts_at == new_start
+    page.get_by_test_id("apology-link").click()
+    expect(page.locator("#id_text")).to_have_value(
+        re.compile(timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M"))
+    )
+    screenshot(page, "cover-apology-new-dates")

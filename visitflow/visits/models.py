@@ -279,7 +279,11 @@ class VisitReschedule(models.Model):
         indexes = [models.Index(fields=["visit", "state"], name="reschedule_visit_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.visit_id}: {self.old_starts_at} → {self.new_starts_at}"
+        from django.utils import timezone
+
+        old = timezone.localtime(self.old_starts_at)
+        new = timezone.localtime(self.new_starts_at)
+        return f"{old:%Y-%m-%d %H:%M} → {new:%Y-%m-%d %H:%M}"
 
 
 class CoverState(models.TextChoices):
