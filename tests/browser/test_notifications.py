@@ -1,5 +1,6 @@
-"""The inbox journey: a reminder shows up on the bell without reloading the page, is
-opened from the inbox and marked read, and the badge goes away."""
+"""The inbox journey: a reminder (planned and sent by the reminder engine) shows up on the
+bell without reloading the page, is opened from the inbox and marked read, and the badge
+goes away."""
 
 import re
 from collections.abc import Callable
@@ -9,8 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import log_in, screenshot
+from tests.factories.visits import local, make_ready_visit
 from visitflow.notifications.models import Delivery, WebhookEndpoint, WebhookKind
 from visitflow.notifications.services import notify
+from visitflow.reminders.models import Reminder
+from visitflow.reminders.services import reminders_plan, reminders_send
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +38,12 @@ def test_badge_appears_without_reload_and_clears_when_read(
         body="客户已于昨天到家，请今天完成回访电话。",
         link="/visits/",
     )
-    notify(
-        recipient=user, kind="step_due", title="明天 09:30 接机", body="浦东机场 T2，航班 MU5101"
-    )
+    # A real reminder through the engine: the briefing of a visit, an hour before it is due.
+    visit = make_ready_visit(actor=user)
+    briefing = visit.steps.get(playbook_step__code="briefing")
+    reminders_plan(now=local(2026, 12, 8, 8, 1))
+    reminder = Reminder.objects.get(kind="step_due", source=f"step:{briefing.pk}")
+    assert reminders_send(reminder_ids=[reminder.pk], now=local(2026, 12, 8, 8, 1)) == 1
 
     expect(page.get_by_test_id("inbox-badge")).to_have_text("2")
     assert page.evaluate("window.__noReload") is True
@@ -46,7 +53,7 @@ def test_badge_appears_without_reload_and_clears_when_read(
     screenshot(page, "notifications_inbox")
 
     # Mark one read in place (htmx); the badge follows at once.
-    first = page.get_by_test_id("notification").filter(has_text="接机")
+    first = page.get_by_test_id("notification").filter(has_text="接待前沟通")
     first.get_by_test_id("mark-read").click()
     expect(first.get_by_test_id("mark-read")).to_have_count(0)
     expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
