@@ -147,7 +147,7 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
     order = (
         ("starts_at", "id") if filters.period in ("upcoming", "today") else ("-starts_at", "-id")
     )
-    return qs.select_related("customer", "customer__level", "host").order_by(*order)
+    return qs.select_related("customer", "customer__level", "host", "stand_in").order_by(*order)
 
 
 def visit_get_for_user(user: User, pk: int) -> Visit:
