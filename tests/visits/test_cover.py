@@ -691,3 +691,48 @@ def test_a_busy_stand_in_keeps_the_old_escort_and_says_why(org):
     assert Transfer.objects.get(visit=visit).escort == host
     visit.refresh_from_db()
     assert visit.acting_host == colleague
+
+
+def test_reminders_follow_the_stand_in_and_the_new_dates(org):
+    from visitflow.reminders.planning import planned_reminders
+
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_visit(actor=host)
+    other = make_visit(actor=host, starts_at=local(2026, 12, 11, 9), days=1)
+    away(host)
+    window = {"start": local(2026, 12, 8), "end": local(2026, 12, 13)}
+
+    def step_reminders(for_visit):
+        return [
+            p
+            for p in planned_reminders(**window).values()
+            if p.visit_id == for_visit.pk and p.kind == "step_due"
+        ]
+
+    assert {p.recipient_id for p in step_reminders(visit)} == {host.pk}
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    # The host's reminders go to the stand-in now.
+    assert {p.recipient_id for p in step_reminders(visit)} == {colleague.pk}
+
+    before = {p.source: p.due_at for p in step_reminders(other)}
+    proposal = reschedule_propose(
+        actor=host, visit=other, starts_at=local(2026, 12, 14, 9), ends_at=local(2026, 12, 15, 9)
+    )
+    reschedule_agree(actor=host, proposal=proposal)
+    later = {"start": local(2026, 12, 11), "end": local(2026, 12, 16)}
+    after = {
+        p.source: p.due_at
+        for p in planned_reminders(**later).values()
+        if p.visit_id == other.pk and p.kind == "step_due"
+    }
+    # The reminders moved with the visit: three days later each.
+    on_working_days = {
+        f"step:{pk}"
+        for pk in other.steps.filter(
+            playbook_step__code__in=["return_call", "follow_up"]
+        ).values_list("pk", flat=True)
+    }
+    moved = [s for s in before if s in after and s not in on_working_days]
+    assert moved
+    assert all(after[s] - before[s] == timedelta(days=3) for s in moved)
