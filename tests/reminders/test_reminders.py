@@ -260,11 +260,17 @@ def test_digest_in_the_recipients_language(org: dict[str, Any], visit: Visit) ->
     digest = Notification.objects.get(kind="daily_digest", recipient=host)
     assert digest.title == "Your day, 2026-12-10"
     assert "1 visit today" in digest.body
-    manager_digest = Notification.objects.filter(
-        kind="daily_digest", recipient=org["east_manager"]
-    ).first()
-    if manager_digest is not None:  # Chinese is the default language
-        assert "Your day" not in manager_digest.title
+
+
+def test_reminders_in_chinese_by_default(org: dict[str, Any], visit: Visit) -> None:
+    briefing = step(visit, "briefing")
+    zh = org["east_sales2"]  # a stand-in who reads Chinese, the default language
+    Visit.objects.filter(pk=visit.pk).update(stand_in=zh)
+    reminders_plan(now=local(2026, 12, 8, 7))
+    send_due(local(2026, 12, 8, 8, 1))
+    chinese = Notification.objects.get(kind="step_due", key__contains=f":step:{briefing.pk}:")
+    assert chinese.recipient == zh
+    assert chinese.title == "12-08 09:00 到期：接待前沟通"
 
 
 def test_every_notification_kind_the_planner_uses_exists() -> None:
