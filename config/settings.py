@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "visitflow.logistics",
     "visitflow.notifications",
     "visitflow.reminders",
+    "visitflow.tradeshows",
     "visitflow.api",
 ]
 
