@@ -246,3 +246,27 @@ def test_cover_needed_is_scoped_and_constant_in_queries(org, django_assert_max_n
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(reverse("visits:cover_needed")).content.decode()
     assert page.count('data-testid="cover-needed-row"') == 5
+
+
+def test_a_stand_in_who_becomes_away_is_back_on_cover_needed(org):
+    from visitflow.notifications.models import Notification
+
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_visit(actor=host)
+    away(host)
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    client = login(org["east_manager"])
+    listing = client.get(reverse("visits:cover_needed")).content.decode()
+    assert 'data-testid="cover-needed-row"' not in listing
+    absence_create(
+        actor=colleague,
+        person=colleague,
+        kind=AbsenceKind.LEAVE,
+        starts_on=date(2026, 12, 11),
+        ends_on=date(2026, 12, 11),
+    )
+    listing = client.get(reverse("visits:cover_needed")).content.decode()
+    assert listing.count('data-testid="cover-needed-row"') == 1
+    assert "12-11\u201312-11" in listing  # the stand-in's day away is the one shown
+    assert Notification.objects.filter(recipient=org["east_manager"], kind="absence_clash").exists()

@@ -37,12 +37,13 @@ def can_view_cover_needed(user: User) -> bool:
     return is_admin(user) or role_of(user) == Role.SALES_MANAGER
 
 
-def _host_away_q() -> Exists:
-    """The visit's host has an absence on any local day of the visit (the visit query
-    carries its first and last local day as `first_day` and `last_day`)."""
+def _away_q(person_field: str) -> Exists:
+    """The person (the visit's host or stand-in) has an absence on any local day of the
+    visit (the visit query carries its first and last local day as `first_day` and
+    `last_day`)."""
     return Exists(
         Absence.objects.filter(
-            person_id=OuterRef("host_id"),
+            person_id=OuterRef(person_field),
             starts_on__lte=OuterRef("last_day"),
             ends_on__gte=OuterRef("first_day"),
         )
@@ -51,7 +52,8 @@ def _host_away_q() -> Exists:
 
 def cover_needed_for_user(user: User) -> QuerySet[Visit]:
     """SOP 5.2, nothing slips through: every upcoming visit of the manager's team whose
-    host is away at any time of it and that nobody covers yet (asked for or not)."""
+    host is away at any time of it and that nobody covers yet (asked for or not), and
+    every one whose stand-in has since become away too."""
     if not can_view_cover_needed(user):
         return Visit.objects.none()
     now = timezone.now()
@@ -59,19 +61,22 @@ def cover_needed_for_user(user: User) -> QuerySet[Visit]:
         status__in=CLASH_STATES,
         ends_at__gte=now,
         starts_at__gte=now - timedelta(days=VISIT_MAX_DAYS),
-        stand_in__isnull=True,
         customer__is_active=True,
     )
     zone = company_zone()
     qs = qs.annotate(
         first_day=TruncDate("starts_at", tzinfo=zone), last_day=TruncDate("ends_at", tzinfo=zone)
-    ).filter(_host_away_q())
+    ).filter(
+        (Q(stand_in__isnull=True) & _away_q("host_id"))
+        | (Q(stand_in__isnull=False) & _away_q("stand_in_id"))
+    )
     if not is_admin(user):
         team_people = User.objects.filter(Q(pk=user.pk) | Q(team__manager=user)).values("pk")
         qs = qs.filter(host__in=team_people)
     today = timezone.localdate(timezone=company_zone())
+    recent = Absence.objects.filter(ends_on__gte=today - timedelta(days=VISIT_MAX_DAYS))
     return (
-        qs.select_related("customer", "customer__level", "host", "host__team")
+        qs.select_related("customer", "customer__level", "host", "host__team", "stand_in")
         .prefetch_related(
             Prefetch(
                 "cover_requests",
@@ -80,12 +85,8 @@ def cover_needed_for_user(user: User) -> QuerySet[Visit]:
                 ),
                 to_attr="open_covers",
             ),
-            Prefetch(
-                "host__absences",
-                queryset=Absence.objects.filter(
-                    ends_on__gte=today - timedelta(days=VISIT_MAX_DAYS)
-                ),
-            ),
+            Prefetch("host__absences", queryset=recent),
+            Prefetch("stand_in__absences", queryset=recent),
             Prefetch(
                 "reschedules",
                 queryset=VisitReschedule.objects.filter(state=RescheduleState.PROPOSED),
@@ -97,11 +98,13 @@ def cover_needed_for_user(user: User) -> QuerySet[Visit]:
 
 
 def visit_absences(visit: Visit) -> list[Absence]:
-    """The host's absences during the visit, from the prefetched `host__absences`."""
+    """The absences of whoever should host (the stand-in if there is one, else the host)
+    during the visit, from the prefetched absences."""
     zone = company_zone()
     first = timezone.localtime(visit.starts_at, zone).date()
     last = timezone.localtime(visit.ends_at, zone).date()
-    return [a for a in visit.host.absences.all() if a.starts_on <= last and a.ends_on >= first]
+    person = visit.stand_in or visit.host
+    return [a for a in person.absences.all() if a.starts_on <= last and a.ends_on >= first]
 
 
 def cover_get_for_user(user: User, pk: int) -> CoverRequest:
