@@ -521,3 +521,22 @@ def test_gift_issues_hidden_from_other_teams(
     assert south.get(f"/api/gift-issues/{issue_id}").status_code == 404
     assert post(south, f"/api/gift-issues/{issue_id}/hand-over").status_code == 404
     assert south.get("/api/gift-issues").json()["items"] == []
+
+
+def test_an_escort_who_is_away_cannot_be_booked(org: dict[str, Any], visit: Visit) -> None:
+    from visitflow.accounts.models import Absence
+
+    Absence.objects.create(
+        person=org["east_sales2"],
+        kind="business_trip",
+        destination="上海",
+        starts_on=local(2026, 12, 9).date(),
+        ends_on=local(2026, 12, 11).date(),
+        created_by=org["east_sales2"],
+    )
+    response = plan(
+        login(org["east_sales"]), visit, escort=org["east_sales2"].pk, escort_reason="主办人开会"
+    )
+    assert response.status_code == 409
+    assert "上海" in response.json()["detail"]
+    assert not Transfer.objects.filter(visit=visit).exists()
