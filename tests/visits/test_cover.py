@@ -736,3 +736,28 @@ def test_reminders_follow_the_stand_in_and_the_new_dates(org):
     moved = [s for s in before if s in after and s not in on_working_days]
     assert moved
     assert all(after[s] - before[s] == timedelta(days=3) for s in moved)
+
+
+def test_a_leader_away_cannot_be_booked_for_the_meeting(org):
+    from visitflow.logistics.services.leaders import meeting_accept, meeting_request
+
+    host, director = org["east_sales"], org["director"]
+    visit = make_visit(actor=host)
+    absence_create(
+        actor=org["admin"],
+        person=director,
+        kind=AbsenceKind.BUSINESS_TRIP,
+        destination="北京",
+        starts_on=date(2026, 12, 10),
+        ends_on=date(2026, 12, 10),
+    )
+    meeting = meeting_request(
+        actor=host,
+        visit=visit,
+        leader=director,
+        starts_at=local(2026, 12, 10, 16),
+        ends_at=local(2026, 12, 10, 17),
+    )
+    with pytest.raises(BookingConflict) as exc:
+        meeting_accept(actor=director, meeting=meeting)
+    assert "北京" in str(exc.value.message)
