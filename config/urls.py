@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/", include("visitflow.visits.urls")),
     path("logistics/", include("visitflow.logistics.urls")),
     path("notifications/", include("visitflow.notifications.urls")),
+    path("tradeshows/", include("visitflow.tradeshows.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

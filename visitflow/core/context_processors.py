@@ -10,6 +10,7 @@ from visitflow.accounts.roles import is_admin, role_of
 from visitflow.customers.permissions import can_list_customers
 from visitflow.logistics.permissions import can_manage_resources
 from visitflow.logistics.selectors_board import can_view_board, can_view_my_trips
+from visitflow.tradeshows.permissions import can_list_shows
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 "person-raised-hand",
             )
         )
+    if can_list_shows(user):
+        items.append(NavItem(_("Trade shows"), reverse("tradeshows:list"), "tradeshows", "shop"))
     if can_view_board(user):
         items.append(NavItem(_("Dispatch"), reverse("logistics:board"), "board", "kanban"))
     if role_of(user) in (Role.DIRECTOR, Role.GENERAL_MANAGER):
