@@ -186,6 +186,18 @@ STORAGES = {
 VISITFLOW_COMPANY_NAME = os.environ.get("COMPANY_NAME", "")
 VISITFLOW_COMPANY_ADDRESS = os.environ.get("COMPANY_ADDRESS", "")
 
+# Trade shows (SOP 5.3): when the invitation's confirmation call falls due after the
+# invitation; how often a personal link or typed check-in codes may be tried (attempts,
+# seconds) before the answer is 429; after how many minutes an unattended visitor at the
+# booth is highlighted and the booth staff told; within how many hours a lead is called.
+TRADESHOW_INVITATION_CALL_AFTER_DAYS = int(
+    os.environ.get("TRADESHOW_INVITATION_CALL_AFTER_DAYS", "3")
+)
+TRADESHOW_RSVP_RATE_LIMIT = (int(os.environ.get("TRADESHOW_RSVP_RATE_LIMIT", "30")), 600)
+TRADESHOW_CHECKIN_RATE_LIMIT = (int(os.environ.get("TRADESHOW_CHECKIN_RATE_LIMIT", "10")), 600)
+TRADESHOW_UNATTENDED_MINUTES = int(os.environ.get("TRADESHOW_UNATTENDED_MINUTES", "3"))
+TRADESHOW_LEAD_CALL_HOURS = int(os.environ.get("TRADESHOW_LEAD_CALL_HOURS", "48"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

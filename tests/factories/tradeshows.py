@@ -1,8 +1,11 @@
 from datetime import date, time
 from typing import Any
 
+from tests.factories.customers import ContactFactory, CustomerFactory
 from visitflow.accounts.models import User
-from visitflow.tradeshows.models import StaffPost, StaffShift, TradeShow
+from visitflow.customers.models import Contact
+from visitflow.tradeshows.models import Invitation, StaffPost, StaffShift, TradeShow
+from visitflow.tradeshows.services.invitations import invitation_create_many
 from visitflow.tradeshows.services.shows import (
     staff_post_create,
     staff_shift_create,
@@ -43,3 +46,13 @@ def make_shift(
         starts_at=starts_at,
         ends_at=ends_at,
     )
+
+
+def make_invitations(show: TradeShow, actor: User, contacts: list[Contact]) -> list[Invitation]:
+    return invitation_create_many(actor=actor, show=show, contacts=contacts)
+
+
+def make_contact(owner: User, **extra: Any) -> Contact:
+    customer_fields = {k: extra.pop(k) for k in ("name", "region", "city") if k in extra}
+    customer = CustomerFactory(owner=owner, **customer_fields)
+    return ContactFactory(customer=customer, **extra)

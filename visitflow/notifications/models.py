@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     DAILY_DIGEST = "daily_digest", _("Daily digest")
     COVER_REQUEST = "cover_request", _("Stand-in host request")
     ABSENCE_CLASH = "absence_clash", _("Host away during a visit")
+    INVITATION_CALL = "invitation_call", _("Invitation call due")
     TEST = "test", _("Test message")
 
 

@@ -17,6 +17,7 @@ from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
 from visitflow.reminders.models import Reminder
 from visitflow.reminders.planning import CLOSED_VISIT, NOT_LEFT, UNDER_WAY
+from visitflow.tradeshows.models import Invitation, InvitationStatus
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -200,6 +201,34 @@ def _request(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
+def _invitation_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    invitation = (
+        Invitation.objects.filter(pk=pk, call_due_at__isnull=False)
+        .exclude(status=InvitationStatus.CAME)
+        .select_related("show", "contact", "customer")
+        .first()
+    )
+    if invitation is None:
+        return None
+    values = {
+        "contact": invitation.contact.name,
+        "customer": str(invitation.customer.short_name or invitation.customer.name),
+        "show": invitation.show.name,
+        "phone": invitation.contact.mobile,
+    }
+    return Message(
+        format_lazy(_("Call {contact} about {show}"), **values),
+        format_lazy(
+            _(
+                "Call {contact} of {customer} ({phone}): did the invitation to {show} arrive? "
+                "Remind them of the date and the booth."
+            ),
+            **values,
+        ),
+        reverse("tradeshows:invitation_detail", args=[invitation.pk]),
+    )
+
+
 def _digest(reminder: Reminder, now: datetime) -> Message | None:
     from visitflow.reminders.digest import digest_for
 
@@ -212,6 +241,7 @@ RENDERERS: dict[str, Callable[[Reminder, int, datetime], Message | None]] = {
     "meeting": _meeting,
     "follow_up": _follow_up,
     "request": _request,
+    "invitation_call": _invitation_call,
 }
 
 

@@ -16,6 +16,7 @@ from visitflow.accounts.models import User
 from visitflow.logistics.models import LeaderMeeting, MeetingState, Transfer, TransferKind
 from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
+from visitflow.tradeshows.models import Invitation, InvitationStatus
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -207,6 +208,21 @@ def _requests(start: datetime, end: datetime) -> Iterator[Planned | None]:
         yield _planned(kind, f"request:{request.pk}", request.owner_id, request.visit_id, at, at)
 
 
+def _invitation_calls(start: datetime, end: datetime) -> Iterator[Planned | None]:
+    """SOP 5.3.1: the call confirming a trade-show invitation, to its salesperson."""
+    calls = (
+        Invitation.objects.filter(call_due_at__gte=start, call_due_at__lt=end)
+        .exclude(status=InvitationStatus.CAME)
+        .only("id", "call_due_at", "owner_id")
+    )
+    for invitation in calls.iterator(chunk_size=2000):
+        at = invitation.call_due_at
+        if at is None:
+            continue
+        kind = NotificationKind.INVITATION_CALL
+        yield _planned(kind, f"invitation_call:{invitation.pk}", invitation.owner_id, None, at, at)
+
+
 def _digests(start: datetime, end: datetime) -> Iterator[Planned | None]:
     """One digest a day at REMINDER_DIGEST_HOUR for everyone; an empty day sends nothing."""
     first, last = _dates(start, end)
@@ -221,7 +237,15 @@ def _digests(start: datetime, end: datetime) -> Iterator[Planned | None]:
         day += timedelta(days=1)
 
 
-SOURCES = (_steps, _transfers, _meetings, _follow_ups, _requests, _digests)
+SOURCES = (
+    _steps,
+    _transfers,
+    _meetings,
+    _follow_ups,
+    _requests,
+    _invitation_calls,
+    _digests,
+)
 
 
 def planned_reminders(*, start: datetime, end: datetime) -> dict[str, Planned]:

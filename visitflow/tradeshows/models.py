@@ -109,3 +109,123 @@ class StaffShift(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.post} · {self.day:%Y-%m-%d}"
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Will come")
+    DECLINED = "declined", _("Declined")
+    CAME = "came", _("Came to the booth")
+
+
+class Invitation(BaseModel):
+    """邀请函 (SOP 5.3.1): one customer contact invited to one show by their salesperson.
+
+    `token` is the secret in the invitee's personal link (32 random bytes, URL-safe);
+    `code` is the short code printed under the QR code and typed at the booth."""
+
+    show = models.ForeignKey(
+        TradeShow,
+        verbose_name=_("trade show"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="trade_show_invitations",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="trade_show_invitations",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="trade_show_invitations",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.INVITED,
+    )
+    code = models.CharField(_("check-in code"), max_length=12, unique=True)
+    token = models.CharField(_("link token"), max_length=64, unique=True)
+    link_expires_at = models.DateTimeField(_("link expires"))
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
+    letter_sent_at = models.DateTimeField(_("letter e-mailed"), null=True, blank=True)
+    # The invitee's answer on the personal page (SOP 5.3.1 诚邀客户参展).
+    rsvp_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    rsvp_day = models.DateField(_("day of the visit"), null=True, blank=True)
+    rsvp_party_size = models.PositiveSmallIntegerField(_("number of people"), null=True, blank=True)
+    rsvp_names = models.CharField(_("names of the people coming"), max_length=500, blank=True)
+    # SOP 5.3.1 电话沟通确认: when the confirmation call is (next) due.
+    call_due_at = models.DateTimeField(_("call due"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["show", "customer__name", "contact__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "contact"], name="invitation_one_per_contact_and_show"
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_party_size__isnull=True) | Q(rsvp_party_size__gte=1),
+                name="invitation_party_size_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["show", "owner", "status"], name="invitation_owner_idx"),
+            models.Index(fields=["show", "status"], name="invitation_status_idx"),
+            models.Index(fields=["call_due_at"], name="invitation_call_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} · {self.show}"
+
+
+class CallOutcome(models.TextChoices):
+    NOT_REACHED = "not_reached", _("Not reached")
+    REACHED = "reached", _("Reached")
+    LETTER_RECEIVED = "letter_received", _("Letter received")
+    WILL_COME = "will_come", _("Will come")
+    DECLINED = "declined", _("Declined")
+    CALL_AGAIN = "call_again", _("Call again at…")
+
+
+class InvitationCall(BaseModel):
+    """One confirmation call to an invitee (SOP 5.3.1) and what came of it."""
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="calls"
+    )
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("called by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices)
+    call_again_at = models.DateTimeField(_("call again at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation call")
+        verbose_name_plural = _("invitation calls")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="call_again") | Q(call_again_at__isnull=False),
+                name="invitationcall_again_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} · {self.get_outcome_display()}"

@@ -40,3 +40,21 @@ def is_booth_staff(user: User, show: TradeShow) -> bool:
     if can_manage_show(user, show):
         return True
     return show.team.filter(pk=user.pk).exists()
+
+
+# Roles that invite their customers and make the confirmation calls (SOP 5.3.1).
+INVITER_ROLES = frozenset({Role.SALES, Role.SALES_MANAGER, Role.ADMIN})
+
+
+def can_invite(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and role_of(user) in INVITER_ROLES
+
+
+def can_work_invitation(user: User, owner_id: int, owner_team_manager_id: int | None) -> bool:
+    """Call, e-mail, revoke: the invitee's salesperson, their manager, an admin. (Who may
+    only read it — reception, leaders — comes from the selectors' scope.)"""
+    if is_admin(user):
+        return True
+    if role_of(user) == Role.SALES_MANAGER and owner_team_manager_id == user.pk:
+        return True
+    return owner_id == user.pk and can_invite(user)

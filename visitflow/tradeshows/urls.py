@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visitflow.tradeshows import views
+from visitflow.tradeshows import views, views_invitations
 
 app_name = "tradeshows"
 
@@ -13,4 +13,32 @@ urlpatterns = [
     path("<int:pk>/posts/<int:post_pk>/delete/", views.post_delete, name="post_delete"),
     path("<int:pk>/shifts/", views.shift_create, name="shift_create"),
     path("<int:pk>/shifts/<int:shift_pk>/delete/", views.shift_delete, name="shift_delete"),
+    path("<int:pk>/invitations/", views_invitations.invitation_list, name="invitation_list"),
+    path("<int:pk>/invitations/add/", views_invitations.invitation_add, name="invitation_add"),
+    path(
+        "<int:pk>/invitations/letters.zip",
+        views_invitations.invitation_letters_zip,
+        name="invitation_letters_zip",
+    ),
+    path(
+        "<int:pk>/invitations/email/",
+        views_invitations.invitation_email_all,
+        name="invitation_email_all",
+    ),
+    path("invitations/<int:pk>/", views_invitations.invitation_detail, name="invitation_detail"),
+    path("invitations/<int:pk>/call/", views_invitations.invitation_call, name="invitation_call"),
+    path(
+        "invitations/<int:pk>/letter.pdf",
+        views_invitations.invitation_letter,
+        name="invitation_letter",
+    ),
+    path(
+        "invitations/<int:pk>/email/", views_invitations.invitation_email, name="invitation_email"
+    ),
+    path(
+        "invitations/<int:pk>/link/<str:action>/",
+        views_invitations.invitation_link,
+        name="invitation_link",
+    ),
+    path("r/<str:token>/", views_invitations.rsvp, name="rsvp"),
 ]
