@@ -17,7 +17,7 @@ from visitflow.accounts.selectors_absences import (
 from visitflow.accounts.services_absences import (
     absence_create,
     absence_delete,
-    absence_import_csv,
+    absence_import_file,
     absence_update,
 )
 from visitflow.core.exceptions import ApplicationError
@@ -142,7 +142,7 @@ def test_import_good_file_in_gbk_with_chinese_headers(org):
         "{east_sales2},请假,,2026/12/20,2026/12/21,",
         encoding="gb18030",
     )
-    result = absence_import_csv(actor=org["east_manager"], content=content)
+    result = absence_import_file(actor=org["east_manager"], content=content)
     assert result.errors == []
     assert len(result.created) == 2
     assert Absence.objects.get(person=org["east_sales2"]).kind == AbsenceKind.LEAVE
@@ -159,7 +159,7 @@ def test_import_reports_every_bad_row_by_line_and_saves_nothing(org):
         "{east_sales2},leave,,tomorrow,2026-12-20,",
         "{east_sales},trip,北京,2026-12-11,2026-12-13,",
     )
-    result = absence_import_csv(actor=org["east_manager"], content=content)
+    result = absence_import_file(actor=org["east_manager"], content=content)
     lines = [e.line for e in result.errors]
     assert lines == [3, 4, 5, 6, 7]
     messages = {e.line: e.message for e in result.errors}
@@ -173,7 +173,7 @@ def test_import_reports_every_bad_row_by_line_and_saves_nothing(org):
 
 def test_import_refuses_a_file_without_the_columns(org):
     with pytest.raises(ApplicationError):
-        absence_import_csv(actor=org["east_sales"], content=b"name,date\nx,y\n")
+        absence_import_file(actor=org["east_sales"], content=b"name,date\nx,y\n")
 
 
 # --- Views -------------------------------------------------------------------------------
@@ -273,3 +273,62 @@ def test_admin_lists_absences_and_cover_read_only(org, name):
     assert login(org["east_manager"]).get(url).status_code == 302
     add = reverse(f"admin:{name}_add")
     assert login(org["admin"]).get(add).status_code == 403
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+    from datetime import datetime
+
+    openpyxl = __import__("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(
+            [datetime.combine(v, datetime.min.time()) if isinstance(v, date) else v for v in row]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_import_an_excel_workbook_with_date_cells(org):
+    content = _xlsx(
+        [
+            ["用户名", "类型", "目的地", "开始日期", "结束日期", "备注"],
+            [
+                org["east_sales"].username,
+                "出差",
+                "上海",
+                date(2026, 12, 9),
+                date(2026, 12, 12),
+                "展会",
+            ],
+            [org["east_sales2"].username, "请假", None, "2026-12-20", "2026-12-21", None],
+        ]
+    )
+    result = absence_import_file(actor=org["east_manager"], content=content)
+    assert result.errors == [] and len(result.created) == 2
+    trip_row = Absence.objects.get(person=org["east_sales"])
+    assert (trip_row.starts_on, trip_row.ends_on, trip_row.destination) == (
+        date(2026, 12, 9),
+        date(2026, 12, 12),
+        "上海",
+    )
+
+
+def test_a_bad_excel_row_is_named_by_its_line_and_nothing_is_saved(org):
+    content = _xlsx(
+        [
+            ["username", "starts_on", "ends_on"],
+            [org["east_sales"].username, date(2026, 12, 9), date(2026, 12, 12)],
+            [org["east_sales2"].username, date(2026, 12, 12), date(2026, 12, 9)],
+        ]
+    )
+    result = absence_import_file(actor=org["east_manager"], content=content)
+    assert [e.line for e in result.errors] == [3]
+    assert not Absence.objects.exists()
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(org):
+    with pytest.raises(ApplicationError):
+        absence_import_file(actor=org["east_sales"], content=b"PK\x03\x04 not really a zip")

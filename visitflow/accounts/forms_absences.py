@@ -44,11 +44,13 @@ class AbsenceForm(ServiceModelForm):
 
 class AbsenceImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("Excel or CSV file"),
         help_text=_(
             "Columns: username, kind, destination, starts_on, ends_on, note (or 用户名, 类型, "
-            "目的地, 开始日期, 结束日期, 备注). UTF-8 or GBK, as Excel saves it."
+            "目的地, 开始日期, 结束日期, 备注). An .xlsx workbook (first sheet) or a CSV file "
+            "in UTF-8 or GBK."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
 
 

@@ -3,7 +3,9 @@ file. An absence over a visit the person hosts is a clash: the host and their ma
 are told at once (visits.services_cover does the telling)."""
 
 import csv
+import importlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -225,8 +227,46 @@ class _Row:
     note: str
 
 
-def _read_rows(actor: User, text: str, result: ImportResult) -> list[_Row]:
-    reader = csv.reader(io.StringIO(text))
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the CSV would have it: dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet_lines(content: bytes) -> Iterator[list[str]]:
+    """The first sheet of an Excel workbook, line by line (openpyxl, read-only)."""
+    # openpyxl ships no type information; imported by name so its objects are Any
+    # whether or not stubs are installed later.
+    openpyxl = importlib.import_module("openpyxl")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile/openpyxl raise many kinds for a damaged file
+        raise ApplicationError(_("The Excel file cannot be read; save it again as .xlsx.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _lines(content: bytes) -> Iterator[list[str]]:
+    if content.startswith(XLSX_MAGIC):
+        return _sheet_lines(content)
+    return csv.reader(io.StringIO(_decode(content)))
+
+
+def _read_rows(actor: User, reader: Iterator[list[str]], result: ImportResult) -> list[_Row]:
     header = next(reader, None)
     if not header:
         raise ApplicationError(_("The file is empty."))
@@ -289,13 +329,15 @@ def _read_rows(actor: User, text: str, result: ImportResult) -> list[_Row]:
 
 
 @transaction.atomic
-def absence_import_csv(*, actor: User, content: bytes) -> ImportResult:
-    """All or nothing: every bad row is reported with its line and reason, and then
+def absence_import_file(*, actor: User, content: bytes) -> ImportResult:
+    """A CSV file or an Excel workbook (.xlsx, first sheet), told apart by their bytes.
+
+    All or nothing: every bad row is reported with its line and reason, and then
     nothing is saved, so fixing the file and importing it again never doubles a row."""
     if len(content) > MAX_IMPORT_BYTES:
         raise ApplicationError(_("The file is larger than 1 MB."))
     result = ImportResult()
-    rows = _read_rows(actor, _decode(content), result)
+    rows = _read_rows(actor, _lines(content), result)
     for row in rows:
         try:
             with transaction.atomic():

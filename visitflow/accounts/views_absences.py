@@ -24,13 +24,14 @@ from visitflow.accounts.selectors_absences import (
     team_absence_calendar,
 )
 from visitflow.accounts.services_absences import (
+    MAX_IMPORT_BYTES,
+    absence_import_file,
+)
+from visitflow.accounts.services_absences import (
     absence_create as absence_create_service,
 )
 from visitflow.accounts.services_absences import (
     absence_delete as absence_delete_service,
-)
-from visitflow.accounts.services_absences import (
-    absence_import_csv,
 )
 from visitflow.accounts.services_absences import (
     absence_update as absence_update_service,
@@ -146,7 +147,9 @@ def absence_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = absence_import_csv(actor=request.user, content=upload.read(1_000_001))
+            result = absence_import_file(
+                actor=request.user, content=upload.read(MAX_IMPORT_BYTES + 1)
+            )
         except ApplicationError as exc:
             form.add_error("file", exc.message)
         else:

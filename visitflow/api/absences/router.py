@@ -22,7 +22,7 @@ from visitflow.accounts.services_absences import (
     MAX_IMPORT_BYTES,
     absence_create,
     absence_delete,
-    absence_import_csv,
+    absence_import_file,
     absence_update,
 )
 from visitflow.api.absences.schemas import (
@@ -114,9 +114,10 @@ def absence_create_endpoint(request: HttpRequest, payload: AbsenceIn) -> Status[
 
 @router.post("/absences/import", response={201: ImportOut, 422: ImportOut})
 def absence_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, object]]:
-    """A CSV file (UTF-8 or GBK): username, kind, destination, starts_on, ends_on, note.
-    All or nothing: any wrong row is reported with its line, and nothing is saved."""
-    result = absence_import_csv(actor=actor(request), content=file.read(MAX_IMPORT_BYTES + 1))
+    """An Excel workbook (.xlsx, first sheet) or a CSV file (UTF-8 or GBK) with the
+    columns username, kind, destination, starts_on, ends_on, note. All or nothing: any
+    wrong row is reported with its line, and nothing is saved."""
+    result = absence_import_file(actor=actor(request), content=file.read(MAX_IMPORT_BYTES + 1))
     body: dict[str, object] = {
         "created": len(result.created),
         "errors": [{"line": e.line, "message": e.message} for e in result.errors],
