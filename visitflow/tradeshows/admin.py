@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from visitflow.tradeshows.models import StaffPost, StaffShift, TradeShow
+from visitflow.tradeshows.models import (
+    ChecklistTemplateItem,
+    Invitation,
+    StaffPost,
+    StaffShift,
+    TradeShow,
+)
 
 
 class StaffPostInline(admin.TabularInline):
@@ -25,6 +31,32 @@ class StaffShiftAdmin(admin.ModelAdmin):
     list_display = ["person", "post", "day", "starts_at", "ends_at"]
     list_filter = ["day"]
     list_select_related = ["person", "post"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ChecklistTemplateItem)
+class ChecklistTemplateItemAdmin(admin.ModelAdmin):
+    """The booth standard (《SI标准》, SOP 5.3.2): each show's checklist starts from it."""
+
+    list_display = ["name", "name_en", "category", "quantity", "unit", "is_gift", "is_active"]
+    list_editable = ["quantity", "is_active"]
+    list_filter = ["category", "is_active"]
+    ordering = ["position", "pk"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations change through their services (letters, answers, calls)."""
+
+    list_display = ["contact", "customer", "show", "owner", "status", "letter_sent_at"]
+    list_filter = ["status", "show"]
+    list_select_related = ["contact", "customer", "show", "owner"]
+    exclude = ["token"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -229,3 +229,101 @@ class InvitationCall(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.invitation} · {self.get_outcome_display()}"
+
+
+class ChecklistCategory(models.TextChoices):
+    """The four groups of SOP 5.3.2."""
+
+    DISPLAY = "display", _("Displays and posters")
+    OFFICE = "office", _("Office supplies")
+    TAKEAWAY = "takeaway", _("Materials for visitors")
+    HOSPITALITY = "hospitality", _("Hospitality")
+
+
+class ChecklistTemplateItem(BaseModel):
+    """One line of the booth standard (《SI标准》, SOP 5.3.2); admins edit the list, and a
+    show's checklist starts as a copy of it."""
+
+    category = models.CharField(_("group"), max_length=20, choices=ChecklistCategory.choices)
+    name = models.CharField(_("item (Chinese)"), max_length=100)
+    name_en = models.CharField(_("item (English)"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("default quantity"), default=1)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_gift = models.BooleanField(
+        _("drawn from gift stock"),
+        default=False,
+        help_text=_("Gifts are taken from the logistics gift stock when packed."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("booth standard item")
+        verbose_name_plural = _("booth standard (checklist template)")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="checklist_template_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistState(models.TextChoices):
+    TO_PACK = "to_pack", _("To pack")
+    PACKED = "packed", _("Packed")
+    SET_UP = "set_up", _("Set up")
+    RETURNED = "returned", _("Returned")
+
+
+class BoothChecklistItem(BaseModel):
+    """One line of a show's booth checklist: how many, who packs it, where it is."""
+
+    show = models.ForeignKey(
+        TradeShow,
+        verbose_name=_("trade show"),
+        on_delete=models.CASCADE,
+        related_name="checklist",
+    )
+    category = models.CharField(_("group"), max_length=20, choices=ChecklistCategory.choices)
+    name = models.CharField(_("item (Chinese)"), max_length=100)
+    name_en = models.CharField(_("item (English)"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    packer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("packed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ChecklistState.choices, default=ChecklistState.TO_PACK
+    )
+    gift_item = models.ForeignKey(
+        "logistics.GiftItem",
+        verbose_name=_("gift from stock"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_quantity = models.PositiveIntegerField(_("returned to stock"), default=0)
+
+    class Meta:
+        verbose_name = _("booth checklist item")
+        verbose_name_plural = _("booth checklist")
+        ordering = ["show", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "name"], name="boothchecklist_unique_name"),
+            models.CheckConstraint(
+                condition=Q(returned_quantity__lte=F("quantity")),
+                name="boothchecklist_returned_within_quantity",
+            ),
+        ]
+        indexes = [models.Index(fields=["show", "state"], name="boothchecklist_state_idx")]
+
+    def __str__(self) -> str:
+        return self.name

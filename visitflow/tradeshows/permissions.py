@@ -58,3 +58,9 @@ def can_work_invitation(user: User, owner_id: int, owner_team_manager_id: int | 
     if role_of(user) == Role.SALES_MANAGER and owner_team_manager_id == user.pk:
         return True
     return owner_id == user.pk and can_invite(user)
+
+
+def can_view_booth(user: User, show: TradeShow) -> bool:
+    """The booth pages (checklist, check-in, board, leads): booth staff; reception, who
+    keep the gift stock, read them too."""
+    return role_of(user) == Role.RECEPTION or is_booth_staff(user, show)

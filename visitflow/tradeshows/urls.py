@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visitflow.tradeshows import views, views_invitations
+from visitflow.tradeshows import views, views_checklist, views_invitations
 
 app_name = "tradeshows"
 
@@ -41,4 +41,26 @@ urlpatterns = [
         name="invitation_link",
     ),
     path("r/<str:token>/", views_invitations.rsvp, name="rsvp"),
+    path("<int:pk>/checklist/", views_checklist.checklist, name="checklist"),
+    path(
+        "<int:pk>/checklist/from-standard/",
+        views_checklist.checklist_from_template,
+        name="checklist_from_template",
+    ),
+    path("<int:pk>/checklist/add/", views_checklist.checklist_add, name="checklist_add"),
+    path(
+        "<int:pk>/checklist/<int:item_pk>/edit/",
+        views_checklist.checklist_edit,
+        name="checklist_edit",
+    ),
+    path(
+        "<int:pk>/checklist/<int:item_pk>/next/",
+        views_checklist.checklist_advance,
+        name="checklist_advance",
+    ),
+    path(
+        "<int:pk>/checklist/<int:item_pk>/delete/",
+        views_checklist.checklist_delete,
+        name="checklist_delete",
+    ),
 ]

@@ -19,6 +19,7 @@ from visitflow.tradeshows.permissions import (
     can_create_show,
     can_list_shows,
     can_manage_show,
+    can_view_booth,
     is_booth_staff,
 )
 from visitflow.tradeshows.services import shows as services
@@ -107,6 +108,7 @@ def _render_detail(
         "show": show,
         "can_manage": can_manage,
         "is_staff": is_booth_staff(request.user, show),
+        "can_view_booth": can_view_booth(request.user, show),
         "team": selectors.team_choices(show),
         "staffing": selectors.staffing_table(show),
         "post_form": post_form or StaffPostForm(),

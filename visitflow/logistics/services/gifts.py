@@ -96,6 +96,36 @@ def gift_return(*, actor: User, issue: GiftIssue) -> GiftIssue:
 
 
 @transaction.atomic
+def stock_take(*, actor: User, item: GiftItem, quantity: int, note: str) -> StockMovement:
+    """Gifts taken from stock for use outside a visit (a trade-show booth, SOP 5.3.2)."""
+    _check_quantity(quantity)
+    if not item.is_active:
+        msg = _("%(item)s is no longer given.") % {"item": item}
+        raise ApplicationError(msg, field_errors={"item": [msg]})
+    taken = GiftItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if taken != 1:
+        msg = _("Only %(stock)s of %(item)s left in stock; %(quantity)s asked for.") % {
+            "stock": _stock_now(item),
+            "item": item,
+            "quantity": quantity,
+        }
+        raise ApplicationError(msg, field_errors={"quantity": [msg]})
+    item.stock = _stock_now(item)
+    movement = StockMovement.objects.create(
+        item=item, change=-quantity, stock_after=item.stock, note=note[:200], by=actor
+    )
+    log_activity(
+        actor=actor,
+        action="gift.stock_taken",
+        obj=item,
+        changes={"stock": [str(item.stock + quantity), str(item.stock)]},
+    )
+    return movement
+
+
+@transaction.atomic
 def stock_receive(*, actor: User, item: GiftItem, quantity: int, note: str = "") -> StockMovement:
     _check_quantity(quantity)
     GiftItem.objects.filter(pk=item.pk).update(stock=F("stock") + quantity)
