@@ -664,7 +664,8 @@ def test_the_stand_in_escorts_by_default(org):
     assert old.state == TransferState.CANCELLED
     new = Transfer.objects.exclude(state=TransferState.CANCELLED).get(visit=visit)
     assert (new.escort, new.vehicle, new.driver) == (colleague, car, org["driver"])
-    assert new.escort_reason
+    # The stand-in is the acting host: escorting is theirs, no reason needed (SOP 5.2).
+    assert new.escort_reason == ""
     active = Booking.objects.filter(visit=visit, status=BookingStatus.ACTIVE)
     assert {b.person_id for b in active if b.person_id} == {colleague.pk, org["driver"].pk}
     assert not active.filter(person=host).exists()

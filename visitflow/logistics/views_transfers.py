@@ -50,7 +50,7 @@ def transfer_plan(request: AuthenticatedHttpRequest, leg_pk: int) -> HttpRespons
     form = TransferPlanForm(
         data,
         offered=offered,
-        initial={"station": station, "escort": visit.host},
+        initial={"station": station, "escort": visit.acting_host},
     )
     if data is not None and form.is_valid():
         try:

@@ -152,7 +152,7 @@ def _transfers(start: datetime, end: datetime) -> Iterator[Planned | None]:
             yield _planned(kind, source, transfer.escort_id, visit.pk, leaves, leaves - go)
             if transfer.driver_id and transfer.driver_id != transfer.escort_id:
                 yield _planned(kind, source, transfer.driver_id, visit.pk, leaves, leaves - go)
-        if transfer.kind == TransferKind.PICKUP and transfer.escort_id != visit.host_id:
+        if transfer.kind == TransferKind.PICKUP and transfer.escort_id != acting_host_id(visit):
             # SOP 5.1 接车: when someone else escorts, the host phones during the pickup.
             at = leg_time(transfer.leg, transfer.kind)
             kind = NotificationKind.ESCORT_PHONE

@@ -184,9 +184,11 @@ def transfer_plan(
     if Transfer.objects.filter(leg=leg, kind=kind).exclude(state=TransferState.CANCELLED).exists():
         raise ApplicationError(_("This journey already has a transfer; cancel it first."))
     # SOP 5.1: the host escorts; anyone else needs a reason, and the host phones meanwhile.
-    escort = escort or visit.host
+    # While a stand-in covers the visit (SOP 5.2), the stand-in is the host here.
+    host = visit.acting_host
+    escort = escort or host
     escort_reason = escort_reason.strip()
-    if escort.pk != visit.host_id and not escort_reason:
+    if escort.pk != host.pk and not escort_reason:
         msg = _("Say why someone other than the host escorts the visitors.")
         raise ApplicationError(msg, field_errors={"escort_reason": [msg]})
     station = station or station_for_leg(leg, kind)
@@ -216,7 +218,7 @@ def transfer_plan(
         no_car=vehicle is None,
         driver=driver,
         escort=escort,
-        escort_reason=escort_reason if escort.pk != visit.host_id else "",
+        escort_reason=escort_reason if escort.pk != host.pk else "",
         meeting_point=meeting_point.strip(),
         leaves_at=leaves_at,
         back_at=back_at,
