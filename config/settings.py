@@ -257,6 +257,7 @@ TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
 # dates of return calls and follow-ups; "weekends": skip Saturdays and Sundays only.
 WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "cn")
 PICKUP_BUFFER_MINUTES = int(os.environ.get("PICKUP_BUFFER_MINUTES", "30"))
+CARD_IMAGE_MAX_BYTES = int(os.environ.get("CARD_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
 
 # E-mail: console in debug, SMTP otherwise (EMAIL_HOST etc.).
 EMAIL_BACKEND = os.environ.get(
