@@ -489,6 +489,10 @@ def test_apology_names_the_stand_in_or_the_new_dates_in_both_languages(org):
     other.refresh_from_db()
     text = apology_text(other, kind=APOLOGY_NEW_DATES, language="zh-hans")
     assert "2026-12-17 10:00" in text and "2026-12-11" in text
+    # The host has no mobile number: no empty "（电话 ）" or "(phone )" left behind.
+    assert not host.mobile
+    assert "电话" not in text
+    assert "phone" not in apology_text(other, kind=APOLOGY_NEW_DATES, language="en")
 
 
 def test_apology_is_recorded_like_other_customer_messages(org):

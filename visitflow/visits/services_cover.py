@@ -5,6 +5,7 @@ supervisor (请求上级协助接待安排), or new dates agreed with the custom
 (与客户协商更改到访时间). Whichever path, the customer gets an apology (向客户说明情况,
 征求客户原谅), recorded like the other customer messages."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -786,6 +787,9 @@ def last_applied_reschedule(visit: Visit) -> VisitReschedule | None:
     return visit.reschedules.filter(state=RescheduleState.APPLIED).order_by("-created").first()
 
 
+EMPTY_PHONE = re.compile(r"（电话\s*）|\s*\(phone\s*\)")
+
+
 def apology_text(visit: Visit, *, kind: str, language: str = "zh-hans") -> str:
     """The apology in the customer's language, from the admin-editable template."""
     from visitflow.logistics.models import MessageTemplate
@@ -820,7 +824,8 @@ def apology_text(visit: Visit, *, kind: str, language: str = "zh-hans") -> str:
         stand_in_phone=stand_in.mobile_display if stand_in else "",
         company=getattr(settings, "VISITFLOW_COMPANY_NAME", ""),
     )
-    return template.text.format_map(values).strip()
+    # A person without a mobile number: no empty "（电话 ）" / "(phone )" in the message.
+    return EMPTY_PHONE.sub("", template.text.format_map(values)).strip()
 
 
 @transaction.atomic
