@@ -766,3 +766,18 @@ def test_a_leader_away_cannot_be_booked_for_the_meeting(org):
     with pytest.raises(BookingConflict) as exc:
         meeting_accept(actor=director, meeting=meeting)
     assert "北京" in str(exc.value.message)
+
+
+def test_a_new_host_ends_the_cover_for_the_old_one(org):
+    host, colleague = org["east_sales"], org["east_sales2"]
+    visit = make_visit(actor=host)
+    away(host)
+    cover = cover_request(actor=host, visit=visit, stand_in=colleague)
+    cover_accept(actor=colleague, cover=cover)
+    visit.refresh_from_db()
+    assert visit.stand_in == colleague
+    services.visit_update(actor=org["east_manager"], visit=visit, data={"host": colleague})
+    visit.refresh_from_db()
+    cover.refresh_from_db()
+    assert visit.host == colleague and visit.stand_in is None
+    assert cover.state == "cancelled" and cover.ended_at is not None

@@ -18,6 +18,8 @@ from visitflow.customers.models import Contact, Customer
 from visitflow.customers.permissions import can_edit_customer
 from visitflow.customers.services import contact_create
 from visitflow.visits.models import (
+    OPEN_COVER_STATES,
+    CoverState,
     FollowUp,
     FollowUpCadence,
     FollowUpState,
@@ -376,6 +378,7 @@ def visit_update(
         visit.steps.filter(owner_id=old_host_id, state=StepState.PENDING).update(
             owner=visit.host, updated=timezone.now()
         )
+        _end_covers_of_old_host(actor, visit)
     if "co_hosts" in data:
         visit.co_hosts.set([u for u in data["co_hosts"] or [] if u.pk != visit.host_id])
     if proposal is not None:
@@ -408,6 +411,21 @@ def visit_update(
             actor=actor, action=action, obj=visit, customer=visit.customer, changes=changes
         )
     return visit
+
+
+def _end_covers_of_old_host(actor: User, visit: Visit) -> None:
+    """SOP 5.2: a stand-in covered for the old host; the new host receives the visit
+    themselves (or asks for cover anew), so open cover requests end and so does the
+    stand-in's access."""
+    now = timezone.now()
+    for cover in visit.cover_requests.filter(state__in=OPEN_COVER_STATES):
+        cover.state = CoverState.CANCELLED
+        cover.ended_at = now
+        cover.save(update_fields=["state", "ended_at", "updated"])
+        log_activity(actor=actor, action="cover.cancelled", obj=cover, customer=visit.customer)
+    if visit.stand_in_id is not None:
+        Visit.objects.filter(pk=visit.pk).update(stand_in=None, updated=now)
+        visit.stand_in = None
 
 
 # --- The party ---------------------------------------------------------------------------
