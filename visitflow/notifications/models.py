@@ -28,6 +28,9 @@ class NotificationKind(models.TextChoices):
     COVER_REQUEST = "cover_request", _("Stand-in host request")
     ABSENCE_CLASH = "absence_clash", _("Host away during a visit")
     INVITATION_CALL = "invitation_call", _("Invitation call due")
+    BOOTH_VISITOR = "booth_visitor", _("Your customer is at the booth")
+    BOOTH_UNATTENDED = "booth_unattended", _("Visitor waiting unattended at the booth")
+    LEAD_CALL = "lead_call", _("Trade-show lead call due")
     TEST = "test", _("Test message")
 
 

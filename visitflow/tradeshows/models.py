@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visitflow.core.models import BaseModel
 
@@ -327,3 +328,203 @@ class BoothChecklistItem(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A — hot: wants a quote or a visit")
+    B = "B", _("B — interested")
+    C = "C", _("C — just looking")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    CALLED = "called", _("Called")
+    CONVERTED = "converted", _("Converted")
+    MERGED = "merged", _("Merged into another lead")
+
+
+class Lead(BaseModel):
+    """名片 (SOP 5.3.3 与客人交换名片): a person met at the booth, as read from their card
+    or typed in; linked to the customer or contact it matches, never a duplicate of it."""
+
+    show = models.ForeignKey(
+        TradeShow, verbose_name=_("trade show"), on_delete=models.CASCADE, related_name="leads"
+    )
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("captured by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("matching customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trade_show_leads",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("matching contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trade_show_leads",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trade_show_leads",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    interest = models.CharField(_("interest (products)"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # SOP 5.3.5 主动电话联系跟进: when the follow-up call is due and what came of it.
+    call_due_at = models.DateTimeField(_("call due"), null=True, blank=True)
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    call_outcome = models.CharField(_("call outcome"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+    )
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["show", "owner", "status"], name="lead_owner_idx"),
+            models.Index(fields=["show", "status", "-created"], name="lead_status_idx"),
+            models.Index(fields=["mobile"], name="lead_mobile_idx"),
+            models.Index(fields=["email"], name="lead_email_idx"),
+            models.Index(fields=["call_due_at"], name="lead_call_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.company}" if self.company else self.name
+
+
+class BoothVisitState(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    ATTENDED = "attended", _("Attended")
+    LEFT = "left", _("Seen off")
+
+
+class BoothVisit(BaseModel):
+    """Someone at the booth now or earlier (SOP 5.3.3-5.3.4): an invitee checked in or a
+    new visitor captured as a lead; who attends them, and how they were seen off."""
+
+    show = models.ForeignKey(
+        TradeShow,
+        verbose_name=_("trade show"),
+        on_delete=models.CASCADE,
+        related_name="booth_visits",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="booth_visits",
+    )
+    lead = models.ForeignKey(
+        Lead,
+        verbose_name=_("lead"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="booth_visits",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booth_visits",
+    )
+    visitor_name = models.CharField(_("visitor"), max_length=200)
+    # SOP 5.3.4 如老客户到访…先向老客户打招呼: an existing customer is greeted first.
+    greet_first = models.BooleanField(_("greet first (existing customer)"), default=False)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=BoothVisitState.choices,
+        default=BoothVisitState.WAITING,
+    )
+    arrived_at = models.DateTimeField(_("arrived"))
+    attended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attended_at = models.DateTimeField(_("attended since"), null=True, blank=True)
+    unattended_alerted_at = models.DateTimeField(_("staff told"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    interest = models.CharField(_("interest (products)"), max_length=300, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    brochures_given = models.CharField(_("brochures given"), max_length=300, blank=True)
+    gift_item = models.ForeignKey(
+        "logistics.GiftItem",
+        verbose_name=_("gift given"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    gift_quantity = models.PositiveSmallIntegerField(_("gifts given"), default=0)
+    invited_to_company = models.BooleanField(_("invited to visit the company"), default=False)
+    visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name=_("company visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("booth visit")
+        verbose_name_plural = _("booth visits")
+        ordering = ["-greet_first", "arrived_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invitation__isnull=False) | Q(lead__isnull=False),
+                name="boothvisit_invitee_or_lead",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="attended") | Q(attended_by__isnull=False),
+                name="boothvisit_attended_has_staff",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["show", "state", "arrived_at"], name="boothvisit_board_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.visitor_name

@@ -23,5 +23,5 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
 
 
 def over(key: str, *, limit: int) -> bool:
-    """Whether `key` is past its limit, without counting an attempt."""
-    return int(cache.get(f"ratelimit:{key}", 0)) > limit
+    """Whether `key` has used up its `limit` attempts, without counting one."""
+    return int(cache.get(f"ratelimit:{key}", 0)) >= limit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visitflow.tradeshows import views, views_checklist, views_invitations
+from visitflow.tradeshows import views, views_booth, views_checklist, views_invitations
 
 app_name = "tradeshows"
 
@@ -41,6 +41,15 @@ urlpatterns = [
         name="invitation_link",
     ),
     path("r/<str:token>/", views_invitations.rsvp, name="rsvp"),
+    path("<int:pk>/check-in/", views_booth.check_in, name="check_in"),
+    path("<int:pk>/board/", views_booth.board, name="board"),
+    path("<int:pk>/leads/new/", views_booth.lead_new, name="lead_new"),
+    path("<int:pk>/booth/<int:visit_pk>/", views_booth.booth_visit, name="booth_visit"),
+    path(
+        "<int:pk>/booth/<int:visit_pk>/<str:action>/",
+        views_booth.booth_visit_action,
+        name="booth_visit_action",
+    ),
     path("<int:pk>/checklist/", views_checklist.checklist, name="checklist"),
     path(
         "<int:pk>/checklist/from-standard/",

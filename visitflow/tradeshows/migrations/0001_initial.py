@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,76 +14,144 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='TradeShow',
+            name="TradeShow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('venue', models.CharField(max_length=200, verbose_name='venue')),
-                ('city', models.CharField(max_length=50, verbose_name='city')),
-                ('starts_on', models.DateField(verbose_name='first day')),
-                ('ends_on', models.DateField(verbose_name='last day')),
-                ('booth_number', models.CharField(max_length=50, verbose_name='booth number')),
-                ('organizer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organized_trade_shows', to=settings.AUTH_USER_MODEL, verbose_name='organizer')),
-                ('team', models.ManyToManyField(blank=True, related_name='trade_shows', to=settings.AUTH_USER_MODEL, verbose_name='booth team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("venue", models.CharField(max_length=200, verbose_name="venue")),
+                ("city", models.CharField(max_length=50, verbose_name="city")),
+                ("starts_on", models.DateField(verbose_name="first day")),
+                ("ends_on", models.DateField(verbose_name="last day")),
+                ("booth_number", models.CharField(max_length=50, verbose_name="booth number")),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organized_trade_shows",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="organizer",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="trade_shows",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="booth team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trade show',
-                'verbose_name_plural': 'trade shows',
-                'ordering': ['-starts_on', 'name'],
+                "verbose_name": "trade show",
+                "verbose_name_plural": "trade shows",
+                "ordering": ["-starts_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffPost',
+            name="StaffPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='tradeshows.tradeshow', verbose_name='trade show')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "show",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="tradeshows.tradeshow",
+                        verbose_name="trade show",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff post',
-                'verbose_name_plural': 'staff posts',
-                'ordering': ['show', 'position', 'name'],
+                "verbose_name": "staff post",
+                "verbose_name_plural": "staff posts",
+                "ordering": ["show", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffShift',
+            name="StaffShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('day', models.DateField(verbose_name='day')),
-                ('starts_at', models.TimeField(verbose_name='from')),
-                ('ends_at', models.TimeField(verbose_name='until')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booth_shifts', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='tradeshows.staffpost', verbose_name='post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("day", models.DateField(verbose_name="day")),
+                ("starts_at", models.TimeField(verbose_name="from")),
+                ("ends_at", models.TimeField(verbose_name="until")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="booth_shifts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shifts",
+                        to="tradeshows.staffpost",
+                        verbose_name="post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shift',
-                'verbose_name_plural': 'shifts',
-                'ordering': ['day', 'starts_at', 'post'],
-                'indexes': [models.Index(fields=['person', 'day'], name='staffshift_person_day_idx'), models.Index(fields=['post', 'day'], name='staffshift_post_day_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='staffshift_ends_after_start')],
+                "verbose_name": "shift",
+                "verbose_name_plural": "shifts",
+                "ordering": ["day", "starts_at", "post"],
+                "indexes": [
+                    models.Index(fields=["person", "day"], name="staffshift_person_day_idx"),
+                    models.Index(fields=["post", "day"], name="staffshift_post_day_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="staffshift_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='tradeshow',
-            index=models.Index(fields=['-starts_on'], name='tradeshow_starts_idx'),
+            model_name="tradeshow",
+            index=models.Index(fields=["-starts_on"], name="tradeshow_starts_idx"),
         ),
         migrations.AddIndex(
-            model_name='tradeshow',
-            index=models.Index(fields=['city', '-starts_on'], name='tradeshow_city_idx'),
+            model_name="tradeshow",
+            index=models.Index(fields=["city", "-starts_on"], name="tradeshow_city_idx"),
         ),
         migrations.AddConstraint(
-            model_name='tradeshow',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='tradeshow_ends_after_start'),
+            model_name="tradeshow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="tradeshow_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffpost',
-            constraint=models.UniqueConstraint(fields=('show', 'name'), name='staffpost_unique_name'),
+            model_name="staffpost",
+            constraint=models.UniqueConstraint(
+                fields=("show", "name"), name="staffpost_unique_name"
+            ),
         ),
     ]

@@ -6,83 +6,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_search_trigram_indexes'),
-        ('tradeshows', '0001_initial'),
+        ("customers", "0004_search_trigram_indexes"),
+        ("tradeshows", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('confirmed', 'Will come'), ('declined', 'Declined'), ('came', 'Came to the booth')], default='invited', max_length=20, verbose_name='status')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='check-in code')),
-                ('token', models.CharField(max_length=64, unique=True, verbose_name='link token')),
-                ('link_expires_at', models.DateTimeField(verbose_name='link expires')),
-                ('link_revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='link revoked')),
-                ('letter_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='letter e-mailed')),
-                ('rsvp_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('rsvp_day', models.DateField(blank=True, null=True, verbose_name='day of the visit')),
-                ('rsvp_party_size', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='number of people')),
-                ('rsvp_names', models.CharField(blank=True, max_length=500, verbose_name='names of the people coming')),
-                ('call_due_at', models.DateTimeField(blank=True, null=True, verbose_name='call due')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_show_invitations', to='customers.contact', verbose_name='contact')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_show_invitations', to='customers.customer', verbose_name='customer')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trade_show_invitations', to=settings.AUTH_USER_MODEL, verbose_name='salesperson')),
-                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='tradeshows.tradeshow', verbose_name='trade show')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("confirmed", "Will come"),
+                            ("declined", "Declined"),
+                            ("came", "Came to the booth"),
+                        ],
+                        default="invited",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=12, unique=True, verbose_name="check-in code"),
+                ),
+                ("token", models.CharField(max_length=64, unique=True, verbose_name="link token")),
+                ("link_expires_at", models.DateTimeField(verbose_name="link expires")),
+                (
+                    "link_revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="link revoked"),
+                ),
+                (
+                    "letter_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="letter e-mailed"),
+                ),
+                ("rsvp_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                (
+                    "rsvp_day",
+                    models.DateField(blank=True, null=True, verbose_name="day of the visit"),
+                ),
+                (
+                    "rsvp_party_size",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="number of people"
+                    ),
+                ),
+                (
+                    "rsvp_names",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="names of the people coming"
+                    ),
+                ),
+                (
+                    "call_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="call due"),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked in"),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_show_invitations",
+                        to="customers.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_show_invitations",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trade_show_invitations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="salesperson",
+                    ),
+                ),
+                (
+                    "show",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="tradeshows.tradeshow",
+                        verbose_name="trade show",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['show', 'customer__name', 'contact__name'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["show", "customer__name", "contact__name"],
             },
         ),
         migrations.CreateModel(
-            name='InvitationCall',
+            name="InvitationCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('outcome', models.CharField(choices=[('not_reached', 'Not reached'), ('reached', 'Reached'), ('letter_received', 'Letter received'), ('will_come', 'Will come'), ('declined', 'Declined'), ('call_again', 'Call again at…')], max_length=20, verbose_name='outcome')),
-                ('call_again_at', models.DateTimeField(blank=True, null=True, verbose_name='call again at')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('caller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='called by')),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='tradeshows.invitation', verbose_name='invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("not_reached", "Not reached"),
+                            ("reached", "Reached"),
+                            ("letter_received", "Letter received"),
+                            ("will_come", "Will come"),
+                            ("declined", "Declined"),
+                            ("call_again", "Call again at…"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "call_again_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="call again at"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "caller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="called by",
+                    ),
+                ),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="tradeshows.invitation",
+                        verbose_name="invitation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation call',
-                'verbose_name_plural': 'invitation calls',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "invitation call",
+                "verbose_name_plural": "invitation calls",
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['show', 'owner', 'status'], name='invitation_owner_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["show", "owner", "status"], name="invitation_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['show', 'status'], name='invitation_status_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["show", "status"], name="invitation_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['call_due_at'], name='invitation_call_due_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["call_due_at"], name="invitation_call_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('show', 'contact'), name='invitation_one_per_contact_and_show'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("show", "contact"), name="invitation_one_per_contact_and_show"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('rsvp_party_size__isnull', True), ('rsvp_party_size__gte', 1), _connector='OR'), name='invitation_party_size_positive'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rsvp_party_size__isnull", True), ("rsvp_party_size__gte", 1), _connector="OR"
+                ),
+                name="invitation_party_size_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitationcall',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'call_again'), _negated=True), ('call_again_at__isnull', False), _connector='OR'), name='invitationcall_again_has_time'),
+            model_name="invitationcall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "call_again"), _negated=True),
+                    ("call_again_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="invitationcall_again_has_time",
+            ),
         ),
     ]

@@ -6,60 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0003_templates_and_leader_rules'),
-        ('tradeshows', '0002_invitations'),
+        ("logistics", "0003_templates_and_leader_rules"),
+        ("tradeshows", "0002_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistTemplateItem',
+            name="ChecklistTemplateItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('category', models.CharField(choices=[('display', 'Displays and posters'), ('office', 'Office supplies'), ('takeaway', 'Materials for visitors'), ('hospitality', 'Hospitality')], max_length=20, verbose_name='group')),
-                ('name', models.CharField(max_length=100, verbose_name='item (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='item (English)')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='default quantity')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_gift', models.BooleanField(default=False, help_text='Gifts are taken from the logistics gift stock when packed.', verbose_name='drawn from gift stock')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("display", "Displays and posters"),
+                            ("office", "Office supplies"),
+                            ("takeaway", "Materials for visitors"),
+                            ("hospitality", "Hospitality"),
+                        ],
+                        max_length=20,
+                        verbose_name="group",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="item (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="item (English)"),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(default=1, verbose_name="default quantity"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "is_gift",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Gifts are taken from the logistics gift stock when packed.",
+                        verbose_name="drawn from gift stock",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'booth standard item',
-                'verbose_name_plural': 'booth standard (checklist template)',
-                'ordering': ['position', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('name',), name='checklist_template_unique_name')],
+                "verbose_name": "booth standard item",
+                "verbose_name_plural": "booth standard (checklist template)",
+                "ordering": ["position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="checklist_template_unique_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BoothChecklistItem',
+            name="BoothChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('category', models.CharField(choices=[('display', 'Displays and posters'), ('office', 'Office supplies'), ('takeaway', 'Materials for visitors'), ('hospitality', 'Hospitality')], max_length=20, verbose_name='group')),
-                ('name', models.CharField(max_length=100, verbose_name='item (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='item (English)')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='quantity')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('state', models.CharField(choices=[('to_pack', 'To pack'), ('packed', 'Packed'), ('set_up', 'Set up'), ('returned', 'Returned')], default='to_pack', max_length=20, verbose_name='state')),
-                ('returned_quantity', models.PositiveIntegerField(default=0, verbose_name='returned to stock')),
-                ('gift_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='logistics.giftitem', verbose_name='gift from stock')),
-                ('packer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='packed by')),
-                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist', to='tradeshows.tradeshow', verbose_name='trade show')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("display", "Displays and posters"),
+                            ("office", "Office supplies"),
+                            ("takeaway", "Materials for visitors"),
+                            ("hospitality", "Hospitality"),
+                        ],
+                        max_length=20,
+                        verbose_name="group",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="item (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="item (English)"),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="quantity")),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("to_pack", "To pack"),
+                            ("packed", "Packed"),
+                            ("set_up", "Set up"),
+                            ("returned", "Returned"),
+                        ],
+                        default="to_pack",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "returned_quantity",
+                    models.PositiveIntegerField(default=0, verbose_name="returned to stock"),
+                ),
+                (
+                    "gift_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="logistics.giftitem",
+                        verbose_name="gift from stock",
+                    ),
+                ),
+                (
+                    "packer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="packed by",
+                    ),
+                ),
+                (
+                    "show",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist",
+                        to="tradeshows.tradeshow",
+                        verbose_name="trade show",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booth checklist item',
-                'verbose_name_plural': 'booth checklist',
-                'ordering': ['show', 'position', 'pk'],
-                'indexes': [models.Index(fields=['show', 'state'], name='boothchecklist_state_idx')],
-                'constraints': [models.UniqueConstraint(fields=('show', 'name'), name='boothchecklist_unique_name'), models.CheckConstraint(condition=models.Q(('returned_quantity__lte', models.F('quantity'))), name='boothchecklist_returned_within_quantity')],
+                "verbose_name": "booth checklist item",
+                "verbose_name_plural": "booth checklist",
+                "ordering": ["show", "position", "pk"],
+                "indexes": [
+                    models.Index(fields=["show", "state"], name="boothchecklist_state_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("show", "name"), name="boothchecklist_unique_name"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("returned_quantity__lte", models.F("quantity"))),
+                        name="boothchecklist_returned_within_quantity",
+                    ),
+                ],
             },
         ),
     ]
