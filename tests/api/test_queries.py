@@ -29,3 +29,18 @@ def test_customer_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(LIST_QUERIES):
         second = client.get("/api/customers?page_size=200")
     assert len(second.json()["items"]) == 35
+
+
+def test_counts_stop_at_the_cap(org, monkeypatch) -> None:
+    from tests.conftest import login
+    from tests.factories.customers import CustomerFactory
+    from visitflow.api import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    for _ in range(4):
+        CustomerFactory(owner=org["east_sales"])
+    body = login(org["east_sales"]).get("/api/customers?page_size=2").json()
+    assert (body["count"], body["count_exact"], len(body["items"])) == (3, False, 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 10)
+    body = login(org["east_sales"]).get("/api/customers").json()
+    assert (body["count"], body["count_exact"]) == (4, True)
