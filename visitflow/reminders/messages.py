@@ -17,7 +17,7 @@ from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
 from visitflow.reminders.models import Reminder
 from visitflow.reminders.planning import CLOSED_VISIT, NOT_LEFT, UNDER_WAY
-from visitflow.tradeshows.models import Invitation, InvitationStatus
+from visitflow.tradeshows.models import Invitation, InvitationStatus, Lead, LeadStatus
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -229,6 +229,26 @@ def _invitation_call(reminder: Reminder, pk: int, now: datetime) -> Message | No
     )
 
 
+def _lead_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    lead = (
+        Lead.objects.filter(
+            pk=pk, call_due_at__isnull=False, status__in=(LeadStatus.NEW, LeadStatus.ASSIGNED)
+        )
+        .select_related("show")
+        .first()
+    )
+    if lead is None:
+        return None
+    values = {"lead": str(lead), "show": lead.show.name, "phone": lead.mobile or lead.phone}
+    return Message(
+        format_lazy(_("Call {lead} (met at {show})"), **values),
+        format_lazy(
+            _("Call {lead} ({phone}), met at {show}: ask what they need (SOP 5.3.5)."), **values
+        ),
+        reverse("tradeshows:lead_detail", args=[lead.pk]),
+    )
+
+
 def _digest(reminder: Reminder, now: datetime) -> Message | None:
     from visitflow.reminders.digest import digest_for
 
@@ -242,6 +262,7 @@ RENDERERS: dict[str, Callable[[Reminder, int, datetime], Message | None]] = {
     "follow_up": _follow_up,
     "request": _request,
     "invitation_call": _invitation_call,
+    "lead_call": _lead_call,
 }
 
 

@@ -16,7 +16,7 @@ from visitflow.accounts.models import User
 from visitflow.logistics.models import LeaderMeeting, MeetingState, Transfer, TransferKind
 from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
-from visitflow.tradeshows.models import Invitation, InvitationStatus
+from visitflow.tradeshows.models import Invitation, InvitationStatus, Lead, LeadStatus
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -223,6 +223,22 @@ def _invitation_calls(start: datetime, end: datetime) -> Iterator[Planned | None
         yield _planned(kind, f"invitation_call:{invitation.pk}", invitation.owner_id, None, at, at)
 
 
+def _lead_calls(start: datetime, end: datetime) -> Iterator[Planned | None]:
+    """SOP 5.3.5: the follow-up call of a trade-show lead, to its salesperson."""
+    leads = Lead.objects.filter(
+        call_due_at__gte=start,
+        call_due_at__lt=end,
+        status__in=(LeadStatus.NEW, LeadStatus.ASSIGNED),
+    ).only("id", "call_due_at", "owner_id")
+    for lead in leads.iterator(chunk_size=2000):
+        if lead.call_due_at is None:
+            continue
+        at = lead.call_due_at
+        yield _planned(
+            NotificationKind.LEAD_CALL, f"lead_call:{lead.pk}", lead.owner_id, None, at, at
+        )
+
+
 def _digests(start: datetime, end: datetime) -> Iterator[Planned | None]:
     """One digest a day at REMINDER_DIGEST_HOUR for everyone; an empty day sends nothing."""
     first, last = _dates(start, end)
@@ -244,6 +260,7 @@ SOURCES = (
     _follow_ups,
     _requests,
     _invitation_calls,
+    _lead_calls,
     _digests,
 )
 

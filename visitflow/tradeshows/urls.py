@@ -1,6 +1,12 @@
 from django.urls import path
 
-from visitflow.tradeshows import views, views_booth, views_checklist, views_invitations
+from visitflow.tradeshows import (
+    views,
+    views_booth,
+    views_checklist,
+    views_invitations,
+    views_leads,
+)
 
 app_name = "tradeshows"
 
@@ -50,6 +56,12 @@ urlpatterns = [
         views_booth.booth_visit_action,
         name="booth_visit_action",
     ),
+    path("<int:pk>/leads/", views_leads.lead_list, name="lead_list"),
+    path("<int:pk>/leads/export.xlsx", views_leads.lead_export, name="lead_export"),
+    path("<int:pk>/leads/assign/", views_leads.lead_auto_assign, name="lead_auto_assign"),
+    path("<int:pk>/funnel/", views_leads.funnel, name="funnel"),
+    path("leads/<int:pk>/", views_leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/<str:action>/", views_leads.lead_action, name="lead_action"),
     path("<int:pk>/checklist/", views_checklist.checklist, name="checklist"),
     path(
         "<int:pk>/checklist/from-standard/",
