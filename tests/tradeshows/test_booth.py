@@ -259,3 +259,53 @@ def test_board_query_count(
     with django_assert_max_num_queries(14):
         response = client.get(f"/tradeshows/{show.pk}/board/")
     assert response.content.decode().count('data-testid="board-row"') == 18
+
+
+def test_reading_a_card_fills_the_empty_fields_and_keeps_what_was_typed(
+    org: dict[str, Any], show: TradeShow
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.tradeshows.cards import render, specs
+
+    spec = next(s for s in specs() if s.key == "zh-left-1")
+    client = login(org["east_sales2"])
+    response = client.post(
+        f"/tradeshows/{show.pk}/leads/new/",
+        {
+            "action": "read",
+            "notes": "站在展位门口聊了十分钟",
+            "card": SimpleUploadedFile("card.png", render(spec), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["name"] == spec.truth.name
+    assert form.initial["company"] == spec.truth.company
+    assert form.initial["notes"] == "站在展位门口聊了十分钟"
+    assert not Lead.objects.exists()  # checked by the staff member before it is saved
+
+
+def test_a_file_that_is_not_a_card_photo_keeps_manual_entry(
+    org: dict[str, Any], show: TradeShow
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(org["east_sales2"])
+    response = client.post(
+        f"/tradeshows/{show.pk}/leads/new/",
+        {
+            "action": "read",
+            "name": "韩梅梅",
+            "card": SimpleUploadedFile(
+                "card.pdf", b"%PDF-1.4 not a photo", content_type="image/png"
+            ),
+        },
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'data-testid="card-problem"' in body
+    assert "韩梅梅" in body
+    missing = client.post(f"/tradeshows/{show.pk}/leads/new/", {"action": "read", "name": "李雷"})
+    assert missing.status_code == 422
+    assert "李雷" in missing.content.decode()

@@ -1,6 +1,8 @@
 """Phone pages for booth staff (SOP 5.3.3-5.3.4): check-in by code or QR scan, a new
 visitor's card, the live board, attending and seeing visitors off."""
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,7 @@ from visitflow.tradeshows.forms_booth import (
     SeeOffForm,
 )
 from visitflow.tradeshows.models import BoothVisit, TradeShow
+from visitflow.tradeshows.ocr import CardImageError, max_bytes, read_card
 from visitflow.tradeshows.permissions import can_view_booth, is_booth_staff
 from visitflow.tradeshows.selectors import tradeshow_get_for_user
 from visitflow.tradeshows.selectors_booth import booth_board, booth_visit_get
@@ -78,9 +81,33 @@ def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "tradeshows/check_in.html", {"show": show, "form": form}, status=status)
 
 
+def _read_card_into(request: AuthenticatedHttpRequest, form: LeadForm) -> tuple[LeadForm, str]:
+    """SOP 5.3.3 交换名片: read the uploaded card and fill the fields still empty, for the
+    staff member to check; what they typed stays. The message says what happened."""
+    upload = request.FILES.get("card")
+    typed = {name: request.POST.get(name, "") for name in LeadForm.base_fields}
+    if upload is None:
+        return LeadForm(initial=typed), _("Choose a photo of the card first.")
+    # Never more than the limit in memory: a bigger file is refused by read_card as such.
+    data = upload.read(max_bytes() + 1)
+    try:
+        card = read_card(data)
+    except CardImageError as exc:
+        return LeadForm(initial=typed), str(exc.message)
+    filled = dict(typed)
+    for name, value in asdict(card).items():
+        if name in filled and not str(filled[name]).strip() and value:
+            filled[name] = value
+    return LeadForm(initial=filled), ""
+
+
 @login_required
 def lead_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show = _staff_show(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "read":
+        form, problem = _read_card_into(request, LeadForm())
+        context = {"show": show, "form": form, "card_problem": problem, "card_read": not problem}
+        return render(request, "tradeshows/lead_form.html", context, status=422 if problem else 200)
     form = LeadForm(request.POST or None)
     status = 200
     if request.method == "POST":
