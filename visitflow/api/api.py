@@ -10,6 +10,7 @@ from visitflow.api.logistics.operations import router as logistics_operations_ro
 from visitflow.api.logistics.router import router as logistics_router
 from visitflow.api.notifications.router import router as notifications_router
 from visitflow.api.tokens.router import router as tokens_router
+from visitflow.api.tradeshows.router import router as tradeshows_router
 from visitflow.api.visits.router import router as visits_router
 
 api = NinjaAPI(
@@ -27,3 +28,4 @@ api.add_router("/", logistics_router)
 api.add_router("/", absences_router)
 api.add_router("/", notifications_router)
 api.add_router("/", logistics_operations_router)
+api.add_router("/", tradeshows_router)
