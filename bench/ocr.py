@@ -85,6 +85,8 @@ def main() -> int:
             "python": platform.python_version(),
             "cpu_count": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
+            # The machine may be shared: the load when the run ended puts the times in context.
+            "load_average_1m": round(os.getloadavg()[0], 2),
         },
         "cards": len(cards),
         "load_s": round(load_s, 3),

@@ -5,6 +5,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -410,6 +411,26 @@ def test_a_photo_without_card_text_asks_for_typing_it_in():
     assert refused(png_bytes(image)).code == "unreadable"
 
 
+@pytest.mark.parametrize("size", [(4000, 1), (2, 2), (3, 5000)])
+def test_degenerate_images_are_unreadable_not_a_crash(size):
+    assert refused(png_bytes(Image.new("RGB", size, "gray"))).code == "unreadable"
+
+
+def test_an_engine_failure_is_an_unreadable_card(monkeypatch, caplog):
+    def broken(image):
+        raise RuntimeError("ONNX Runtime failed")
+
+    monkeypatch.setattr(ocr, "ocr_lines", broken)
+    assert refused(png_bytes(render_flat(specs()[0]))).code == "unreadable"
+    assert "OCR failed" in caplog.text
+
+
+def test_a_cmyk_jpeg_from_a_scanner_is_read():
+    buffer = io.BytesIO()
+    render_flat(specs()[0]).convert("CMYK").save(buffer, format="JPEG", quality=90)
+    assert read_card(buffer.getvalue()).mobile == specs()[0].truth.mobile
+
+
 # --- read_card: how a photo is prepared ----------------------------------------------------
 
 
@@ -418,6 +439,14 @@ def test_transparency_becomes_white_paper():
     prepared = ocr._prepare(image)
     assert prepared.mode == "RGB"
     assert prepared.getpixel((5, 5)) == (255, 255, 255)
+
+
+def test_a_large_jpeg_is_decoded_small():
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 4000), "white").save(buffer, format="JPEG")
+    image = ocr._open_checked(buffer.getvalue())
+    assert max(image.size) < 6000
+    assert max(image.size) >= 2 * ocr.WORK_LONG_SIDE
 
 
 def test_a_large_photo_is_reduced_before_reading():
@@ -463,17 +492,27 @@ def test_the_engine_is_loaded_once_and_not_at_import():
 # --- accuracy on the test set --------------------------------------------------------------
 
 
+def read_or_nothing(data: bytes) -> CardFields:
+    try:
+        return read_card(data)
+    except CardImageError:
+        return CardFields()
+
+
 def test_at_least_90_percent_of_the_fields_are_read_right():
-    """Every card of tests/tradeshows/cards.py through read_card, as uploaded at the booth."""
+    """Every card of tests/tradeshows/cards.py through read_card, as uploaded at the booth.
+
+    Two cards at a time, as two booth phones would upload them: the engine is shared by the
+    threads of a process (ONNX Runtime releases the GIL), which this also exercises, and the
+    test takes half the time on two cores.
+    """
     cards = rendered()
     assert len(cards) >= 20
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(read_or_nothing, [data for _spec, data in cards]))
     right = total = 0
     wrong: dict[str, dict[str, tuple[str, str]]] = {}
-    for spec, data in cards:
-        try:
-            found = read_card(data)
-        except CardImageError:
-            found = CardFields()
+    for (spec, _data), found in zip(cards, results, strict=True):
         for name, ok in field_results(spec.truth, found).items():
             total += 1
             right += ok

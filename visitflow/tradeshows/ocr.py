@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import math
 import re
 import unicodedata
@@ -29,6 +30,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from visitflow.core.validators import normalize_phone
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 # A 50-megapixel phone camera is the largest honest photo; beyond that it is a decompression
 # bomb (a small PNG that unpacks to gigabytes), refused from the header alone.
@@ -38,6 +41,9 @@ MAX_SIDE = 20_000
 WORK_LONG_SIDE = 1280
 # Formats a phone or a scanner produces; anything else Pillow happens to parse is refused.
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "BMP", "GIF", "TIFF"})
+# A card photo is at least this many pixels on its short side, and not a long strip.
+MIN_SIDE = 32
+MAX_ASPECT = 8
 # Recognitions below this confidence are mostly noise (logos, textures, dust).
 MIN_SCORE = 0.5
 
@@ -131,6 +137,12 @@ def _open_checked(data: bytes) -> Image.Image:
                 # decoding; it leaves the image unusable, hence the second open below.
                 probe.verify()
             opened = Image.open(io.BytesIO(data))
+            if opened.format in ("JPEG", "MPO"):
+                # Decode a 12-50 megapixel phone photo at a fraction of its size straight from
+                # the JPEG's DCT data: the reading size is far smaller anyway.
+                # draft() keeps every side at least as long as asked, so ask for the aspect.
+                scale = min(1.0, 2 * WORK_LONG_SIDE / max(width, height))
+                opened.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             opened.load()
             # Phones store the camera's orientation in EXIF instead of turning the pixels.
             image = ImageOps.exif_transpose(opened)
@@ -202,11 +214,18 @@ def ocr_lines(image: Image.Image) -> list[tuple[str, float]]:
 def read_card(data: bytes) -> CardFields:
     """Read a business-card photo; raise CardImageError with a message for the staff."""
     image = _open_checked(data)
+    short, long = sorted(image.size)
+    if short < MIN_SIDE or long > MAX_ASPECT * short:
+        # A sliver or a strip holds no card (one is 1.6 times as wide as tall), and the
+        # engine would stretch it to thousands of pixels before finding nothing.
+        raise _unreadable()
     try:
         lines = ocr_lines(image)
-    except (ValueError, RuntimeError, MemoryError) as exc:
-        # The engine's own failures on odd images (degenerate sizes, ONNX errors) are, for the
-        # person at the booth, an unreadable card: they type it in.
+    except Exception as exc:
+        # The engine's failures on odd images (OpenCV or ONNX Runtime errors on degenerate
+        # sizes) are, for the person at the booth, an unreadable card: they type it in. The
+        # log keeps the trace for whoever looks after the server.
+        logger.exception("Business-card OCR failed on a %sx%s image", *image.size)
         raise _unreadable() from exc
     found = extract_fields([text for text, _ in lines], [height for _, height in lines])
     if found.is_empty():
