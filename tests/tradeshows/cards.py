@@ -39,6 +39,7 @@ class Photo:
     blur: float = 0.0
     noise: float = 0.0  # standard deviation of the grain, in 0-255 levels
     shade: float = 0.0  # how much darker the far side is (0 to 0.5)
+    scale: float = 1.0  # the card's size in the frame (1: it fills most of it)
     seed: int = 0
 
 
@@ -180,6 +181,12 @@ def photograph(card: Image.Image, photo: Photo) -> Image.Image:
         )
         rgba.putalpha(mask)
     rotated = rgba.rotate(photo.angle, resample=Image.Resampling.BICUBIC, expand=True)
+    if photo.scale != 1.0:
+        # Taken from farther away: the card is smaller in the frame, its print a few pixels.
+        rotated = rotated.resize(
+            (round(rotated.width * photo.scale), round(rotated.height * photo.scale)),
+            Image.Resampling.LANCZOS,
+        )
 
     table = np.zeros((900, 1300, 3), dtype=np.float64)
     table[:] = (118, 104, 92)  # a wooden exhibition counter
@@ -223,7 +230,7 @@ def _card(
 
 
 def specs() -> list[CardSpec]:
-    """The test set: 26 cards, their printed text and what should be read from them."""
+    """The test set: 28 cards, their printed text and what should be read from them."""
     f = CardFields
     cards = [
         # --- Chinese ------------------------------------------------------------------
@@ -716,8 +723,20 @@ def specs() -> list[CardSpec]:
         Photo(angle=-5, blur=1.4, noise=10, shade=0.35, seed=4),
         Photo(angle=2, skew=0.12, blur=0.6, noise=12, shade=0.4, seed=5),
         Photo(angle=-7, skew=0.04, blur=1.0, noise=8, shade=0.15, seed=6),
+        # Held upside down, from farther away.
+        Photo(angle=178, blur=0.8, noise=6, shade=0.2, scale=0.75, seed=7),
+        Photo(angle=3, skew=0.06, blur=0.7, noise=6, shade=0.25, scale=0.7, seed=8),
     ]
-    photographed_keys = ["zh-left-1", "en-left", "bi-left", "zh-logo", "en-two-column", "bi-logo"]
+    photographed_keys = [
+        "zh-left-1",
+        "en-left",
+        "bi-left",
+        "zh-logo",
+        "en-two-column",
+        "bi-logo",
+        "zh-centred",
+        "bi-name-title-line",
+    ]
     by_key = {card.key: card for card in cards}
     for key, photo in zip(photographed_keys, photos, strict=True):
         base = by_key[key]

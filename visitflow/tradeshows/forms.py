@@ -4,6 +4,7 @@ one post at a time, absences) by the services, with the message next to the fiel
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import User
@@ -12,6 +13,16 @@ from visitflow.tradeshows.models import TradeShow
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class Form(forms.Form):
+    """A plain form whose labels start with a capital, as ModelForm labels do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -52,11 +63,11 @@ class TradeShowForm(ServiceModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields or []}
 
 
-class StaffPostForm(forms.Form):
+class StaffPostForm(Form):
     name = forms.CharField(label=_("post"), max_length=100)
 
 
-class StaffShiftForm(forms.Form):
+class StaffShiftForm(Form):
     post = forms.ChoiceField(label=_("post"))
     person = PersonChoiceField(label=_("person"), queryset=User.objects.none())
     day = forms.TypedChoiceField(label=_("day"), coerce=lambda v: v)

@@ -2,15 +2,16 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visitflow.logistics.models import GiftItem
-from visitflow.tradeshows.forms import PersonChoiceField
+from visitflow.tradeshows.forms import Form, PersonChoiceField
 from visitflow.tradeshows.models import Grade, TradeShow
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(Form):
     code = forms.CharField(
         label=_("check-in code"),
         max_length=300,
@@ -20,10 +21,10 @@ class CheckInForm(forms.Form):
     )
 
 
-class LeadForm(forms.Form):
+class LeadForm(Form):
     """A business card, typed in (or read, then checked)."""
 
-    name = forms.CharField(label=_("name"), max_length=100, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=100, required=False)
     company = forms.CharField(label=_("company"), max_length=200, required=False)
     title = forms.CharField(label=_("title"), max_length=100, required=False)
     mobile = forms.CharField(
@@ -48,7 +49,7 @@ class LeadForm(forms.Form):
     )
 
 
-class AttendForm(forms.Form):
+class AttendForm(Form):
     staff = PersonChoiceField(label=_("attended by"), queryset=None)
 
     def __init__(self, *args: Any, show: TradeShow, **kwargs: Any) -> None:
@@ -58,7 +59,7 @@ class AttendForm(forms.Form):
         )
 
 
-class RecordForm(forms.Form):
+class RecordForm(Form):
     interest = forms.CharField(label=_("interest (products)"), max_length=300, required=False)
     grade = forms.ChoiceField(label=_("grade"), choices=[("", "—"), *Grade.choices], required=False)
     notes = forms.CharField(
@@ -66,7 +67,7 @@ class RecordForm(forms.Form):
     )
 
 
-class SeeOffForm(forms.Form):
+class SeeOffForm(Form):
     brochures_given = forms.CharField(label=_("brochures given"), max_length=300, required=False)
     gift_item = forms.ModelChoiceField(
         label=_("gift given"), queryset=GiftItem.objects.none(), required=False
@@ -83,6 +84,6 @@ class SeeOffForm(forms.Form):
         ).order_by("name")
 
 
-class CompanyVisitForm(forms.Form):
+class CompanyVisitForm(Form):
     starts_at = forms.DateTimeField(label=_("arrives"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=_("leaves"), widget=DATETIME_WIDGET)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.core.forms import ServiceModelForm
 from visitflow.logistics.models import GiftItem
-from visitflow.tradeshows.forms import PersonChoiceField
+from visitflow.tradeshows.forms import Form, PersonChoiceField
 from visitflow.tradeshows.models import BoothChecklistItem, TradeShow
 
 
@@ -35,5 +35,5 @@ class ChecklistItemForm(ServiceModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields or []}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     returned_quantity = forms.IntegerField(label=_("back to stock"), min_value=0, required=False)

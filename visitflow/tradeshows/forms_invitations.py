@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import User
 from visitflow.customers.selectors import level_choices, owner_filter_choices_for_user
+from visitflow.tradeshows.forms import Form
 from visitflow.tradeshows.models import CallOutcome, InvitationStatus, TradeShow
 from visitflow.tradeshows.selectors_invitations import region_choices_for_user
 from visitflow.tradeshows.services.invitations import MAX_PARTY
@@ -15,7 +16,7 @@ from visitflow.tradeshows.services.invitations import MAX_PARTY
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CandidateFilterForm(forms.Form):
+class CandidateFilterForm(Form):
     q = forms.CharField(label=_("company"), required=False)
     level = forms.ChoiceField(label=_("level"), required=False)
     owner = forms.TypedChoiceField(label=_("owner"), required=False, coerce=int, empty_value=None)
@@ -36,7 +37,7 @@ class CandidateFilterForm(forms.Form):
         ]
 
 
-class InvitationFilterForm(forms.Form):
+class InvitationFilterForm(Form):
     status = forms.ChoiceField(label=_("status"), required=False)
     not_confirmed = forms.BooleanField(label=_("not confirmed yet"), required=False)
 
@@ -48,7 +49,7 @@ class InvitationFilterForm(forms.Form):
         ]
 
 
-class CallForm(forms.Form):
+class CallForm(Form):
     outcome = forms.ChoiceField(
         label=_("outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect
     )
@@ -58,7 +59,7 @@ class CallForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(Form):
     """The invitee's answer; labels in both languages (we do not know theirs)."""
 
     coming = forms.TypedChoiceField(

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import Role, User
 from visitflow.customers.selectors import level_choices
-from visitflow.tradeshows.forms import PersonChoiceField
+from visitflow.tradeshows.forms import Form, PersonChoiceField
 from visitflow.tradeshows.models import LeadStatus
 
 
-class LeadFilterForm(forms.Form):
+class LeadFilterForm(Form):
     status = forms.ChoiceField(label=_("status"), required=False)
     unassigned = forms.BooleanField(label=_("not assigned"), required=False)
 
@@ -21,7 +21,7 @@ class LeadFilterForm(forms.Form):
         ]
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     owner = PersonChoiceField(label=_("salesperson"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -31,11 +31,11 @@ class AssignForm(forms.Form):
         ).order_by("display_name", "username")
 
 
-class LeadCallForm(forms.Form):
+class LeadCallForm(Form):
     outcome = forms.CharField(
         label=_("call outcome"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(Form):
     level = forms.ModelChoiceField(label=_("customer level"), queryset=level_choices())
