@@ -170,6 +170,14 @@ def test_a_chicago_number_is_not_a_chinese_mobile():
     assert normalised("phone", found.phone) == "13125550188"
 
 
+def test_a_label_read_as_a_box_of_its_own_applies_to_the_next_box():
+    # Labels in a column, values beside them: OCR gives each its own box, row by row.
+    found = extract_fields(
+        ["传真", "0755-8888 6667", "电话：", "0755-8888 6666", "E-mail:", "a@b.cn"]
+    )
+    assert (found.phone, found.email) == ("+8675588886666", "a@b.cn")
+
+
 def test_two_phone_numbers_keep_the_first():
     found = extract_fields(["Tel: 010-6552 8888 / 010-6552 8889"])
     assert found.phone == "+861065528888"
@@ -280,6 +288,7 @@ def test_companies(line, company):
     ("lines", "name", "title"),
     [
         (["王芳", "高级经理"], "王芳", "高级经理"),
+        (["张 伟", "销售代表"], "张伟", "销售代表"),
         (["董事长", "欧阳海"], "欧阳海", "董事长"),
         (["张伟销售总监"], "张伟", "销售总监"),
         (["杨帆 运营总监"], "杨帆", "运营总监"),

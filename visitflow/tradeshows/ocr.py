@@ -677,12 +677,22 @@ def extract_fields(lines: list[str], heights: list[float] | None = None) -> Card
             setattr(result, field, value)
 
     normalised = [_normalise_text(line) for line in lines]
+    # A label OCR read as a box of its own ("传真" in a column of labels, the number in the
+    # next box of the row) applies to the next box.
+    pending = ""
     for index, line in enumerate(normalised):
         if not line:
             continue
         unlabelled: list[str] = []
         height = heights[index] if heights and index < len(heights) else 0.0
-        for kind, value in _segments(line):
+        segments = _segments(line)
+        if pending and segments[0][0] == "":
+            segments[0] = (pending, segments[0][1])
+        pending = ""
+        if len(segments) == 1 and segments[0][0] and not segments[0][1]:
+            pending = segments[0][0]
+            continue
+        for kind, value in segments:
             if not value:
                 continue
             if kind in ("mobile", "phone"):
