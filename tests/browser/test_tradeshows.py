@@ -78,3 +78,40 @@ def test_check_in_by_code_and_capture_leads_on_a_phone(
     assert Lead.objects.filter(show=show).count() == 2
     assert BoothVisit.objects.filter(show=show).count() == 3
     screenshot(page, "tradeshow-board-after-phone")
+
+
+def test_invitee_answers_on_their_phone_without_an_account(
+    new_page: Callable[..., Page], org: dict
+) -> None:
+    today = timezone.localdate()
+    show = make_show(
+        actor=org["east_manager"],
+        starts_on=today + timedelta(days=7),
+        ends_on=today + timedelta(days=9),
+    )
+    contact = make_contact(org["east_sales"], name="无锡恒通精密有限公司")
+    [invitation] = make_invitations(show, org["east_sales"], [contact])
+
+    page = new_page(phone=True)
+    page.set_viewport_size(NARROW)
+    page.goto(f"/tradeshows/r/{invitation.token}/")
+    expect(page.get_by_test_id("rsvp-greeting")).to_contain_text("无锡恒通精密")
+    page.locator("input[name=coming][value=yes]").check()
+    page.locator("#id_day").select_option((today + timedelta(days=8)).isoformat())
+    page.locator("#id_party_size").fill("2")
+    page.locator("#id_names").fill("陈刚、刘洋")
+    page.get_by_test_id("rsvp-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("rsvp-saved")).to_be_visible()
+    assert page_scroll_width(page) <= NARROW["width"]
+    screenshot(page, "tradeshow-rsvp-phone")
+    invitation.refresh_from_db()
+    assert invitation.status == "confirmed" and invitation.rsvp_party_size == 2
+
+    # The salesperson sees the answer on the invitation.
+    sales = new_page(phone=True)
+    sales.set_viewport_size(NARROW)
+    log_in(sales, org["east_sales"])
+    sales.goto(f"/tradeshows/invitations/{invitation.pk}/")
+    expect(sales.get_by_test_id("invitation-rsvp")).to_contain_text("陈刚")
+    assert page_scroll_width(sales) <= NARROW["width"]
+    screenshot(sales, "tradeshow-invitation-phone")

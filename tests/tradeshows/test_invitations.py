@@ -332,3 +332,10 @@ def test_the_link_token_is_not_in_the_audit_trail(org: dict[str, Any], invited: 
     for row in ActivityLog.objects.all():
         assert invited.token not in str(row.changes)
     assert timezone.now() == NOW
+
+
+def test_the_first_call_is_due_in_the_morning(org: dict[str, Any]) -> None:
+    with freeze_time(datetime(2026, 12, 1, 23, 40, tzinfo=SHANGHAI)):
+        show = make_show(actor=org["east_manager"])
+        [late] = make_invitations(show, org["east_sales"], [make_contact(org["east_sales"])])
+    assert late.call_due_at == datetime(2026, 12, 4, 10, tzinfo=SHANGHAI)

@@ -59,9 +59,11 @@ def _link_expiry(show: TradeShow) -> datetime:
 
 
 def first_call_due(now: datetime) -> datetime:
-    """SOP 5.3.1: after the letter is out, a call confirms it arrived."""
+    """SOP 5.3.1: after the letter is out, a call confirms it arrived: a few days later,
+    at ten in the morning company time (nobody is called at two at night)."""
     days = int(getattr(settings, "TRADESHOW_INVITATION_CALL_AFTER_DAYS", 3))
-    return now + timedelta(days=days)
+    day = timezone.localtime(now, company_zone()).date() + timedelta(days=days)
+    return datetime.combine(day, time(10), tzinfo=company_zone())
 
 
 def _move(invitation: Invitation, target: str) -> bool:
