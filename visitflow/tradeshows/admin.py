@@ -1,8 +1,11 @@
 from django.contrib import admin
 
 from visitflow.tradeshows.models import (
+    BoothChecklistItem,
+    BoothVisit,
     ChecklistTemplateItem,
     Invitation,
+    Lead,
     StaffPost,
     StaffShift,
     TradeShow,
@@ -63,3 +66,35 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written through their services (stock, notifications, audit), read here."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(BoothChecklistItem)
+class BoothChecklistItemAdmin(ReadOnlyAdmin):
+    list_display = ["name", "show", "quantity", "unit", "packer", "state"]
+    list_filter = ["state", "category"]
+    list_select_related = ["show", "packer"]
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdmin):
+    list_display = ["name", "company", "show", "owner", "status", "grade", "created"]
+    list_filter = ["status", "grade"]
+    search_fields = ["name", "company", "email"]
+    list_select_related = ["show", "owner"]
+
+
+@admin.register(BoothVisit)
+class BoothVisitAdmin(ReadOnlyAdmin):
+    list_display = ["visitor_name", "show", "state", "arrived_at", "attended_by"]
+    list_filter = ["state"]
+    list_select_related = ["show", "attended_by"]
