@@ -9,6 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from tests.tradeshows.cards import (
@@ -256,6 +259,11 @@ def test_a_company_abbreviation_is_not_a_website():
             ["No. 18 Kexing Road, Hi-Tech Industrial Park, Nanshan District"],
             "No. 18 Kexing Road, Hi-Tech Industrial Park, Nanshan District",
         ),
+        # "F" of a floor before a number is not a fax label.
+        (
+            ["Add: Unit 5, 12/F 1 Zhongxin Road, Futian District"],
+            "Unit 5, 12/F 1 Zhongxin Road, Futian District",
+        ),
         # Printed over two lines.
         (
             ["Address: Room 1203, Kerry Plaza,", "1 Zhongxin 4th Road, Futian District, Shenzhen"],
@@ -320,6 +328,24 @@ def test_the_largest_print_is_the_name():
 def test_nothing_recognisable_gives_empty_fields():
     assert extract_fields([]).is_empty()
     assert extract_fields(["HQ", "欢迎光临", "---", ""]).is_empty()
+
+
+# Text shaped like a card's: labels, digits, separators, Chinese and Latin letters.
+card_text = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789+-()/.,:：@ |xX转")
+        + list("手机电话传真邮箱地址网址省市路号公司经理")
+        + list("TelMobFaxEmailwww.comAddCoLtdInc")
+    ),
+    max_size=40,
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(card_text, st.text(max_size=30)), max_size=12))
+def test_any_text_gives_fields_and_never_an_exception(lines):
+    found = extract_fields(lines)
+    assert all(isinstance(getattr(found, name), str) for name in FIELD_NAMES)
 
 
 def test_every_printed_card_gives_its_ground_truth():

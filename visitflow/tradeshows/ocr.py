@@ -236,7 +236,8 @@ def read_card(data: bytes) -> CardFields:
 # --- fields from text lines --------------------------------------------------------------
 
 # Labels printed before values, longest first so that "Address" wins over "Add" and "电子邮箱"
-# over "邮箱". Single letters (M: T: E:) only count when a colon or a dot follows.
+# over "邮箱". English words and single letters (M: T: E:) are labels only before a colon or,
+# for numbers, right before the number (see _label_pattern).
 _LABELS: dict[str, tuple[str, ...]] = {
     "mobile": ("移动电话", "手机号码", "手机", "mobile phone", "mobile", "mob", "cell", "m"),
     "fax": ("传真", "fax", "f"),
@@ -281,7 +282,8 @@ def _label_pattern() -> re.Pattern[str]:
         if long_latin:
             parts.append(rf"(?<![A-Za-z])(?:{'|'.join(long_latin)})(?![A-Za-z]){then}")
         if single:
-            parts.append(rf"(?<![A-Za-z0-9@.'])(?:{'|'.join(single)}){then}")
+            # Not a letter inside a word, an e-mail or a floor ("12/F 1 Zhongxin Road").
+            parts.append(rf"(?<![A-Za-z0-9@.'/])(?:{'|'.join(single)}){then}")
         alternatives.append(rf"(?P<{kind}>{'|'.join(parts)})")
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
@@ -479,12 +481,10 @@ def _segments(line: str) -> list[tuple[str, str]]:
     return [(kind, value.strip(" ,;|/")) for kind, value in pieces]
 
 
-def _split_extension(raw: str, rest: str) -> tuple[str, str]:
-    """The number without its extension, and the extension (转 8012, ext. 12, -8012)."""
-    explicit = _EXTENSION_RE.match(rest)
-    if explicit:
-        return raw, explicit.group(1)
-    return raw, ""
+def _extension(after: str) -> str:
+    """The extension written after a number (转 8012, 分机 203, ext. 12), else ""."""
+    explicit = _EXTENSION_RE.match(after)
+    return explicit.group(1) if explicit else ""
 
 
 def _parse_number(raw: str, extension: str) -> phonenumbers.PhoneNumber | None:
@@ -524,7 +524,7 @@ def _numbers(value: str, *, labelled: bool = False) -> list[tuple[str, bool]]:
             digits = re.sub(r"\D", "", raw)
             if len(digits) < 7:
                 continue
-            raw, ext = _split_extension(raw, part[match.end() :])
+            ext = _extension(part[match.end() :])
             international = raw.startswith(("+", "00"))
             chinese_mobile = (
                 _CHINESE_MOBILE_INTL_RE if international else _CHINESE_MOBILE_RE
