@@ -140,8 +140,8 @@ def test_feishu_bad_signature_is_the_vendors_error(bot_server: BotServer) -> Non
         ((200, {"errcode": 93000, "errmsg": "invalid webhook url"}), "93000"),
         ((500, "upstream exploded"), "HTTP 500"),
         ((404, ""), "HTTP 404"),
-        ((200, "<html>not json</html>"), "not JSON"),
-        ((200, {"hello": "world"}), "no result code"),
+        ((200, "<html>not json</html>"), "不是 JSON"),  # in the default language, Chinese
+        ((200, {"hello": "world"}), "没有结果码"),
     ],
 )
 def test_bot_refusals_become_channel_errors(
@@ -157,7 +157,7 @@ def test_unreachable_bot_is_a_channel_error() -> None:
     # Port 9 (discard) on localhost: nothing listens, the connection is refused.
     with pytest.raises(ChannelError) as caught:
         post_to_bot(endpoint(WebhookKind.WECOM, "http://127.0.0.1:9/send"), MESSAGE)
-    assert "Could not reach the bot" in caught.value.message
+    assert "无法连接机器人" in caught.value.message
 
 
 def test_absolute_link(settings: Any) -> None:
@@ -188,7 +188,7 @@ def test_refusing_mail_server_is_a_channel_error(settings: Any) -> None:
     settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
     with pytest.raises(ChannelError) as caught:
         send_email("zhang@example.com", MESSAGE)
-    assert "refused" in caught.value.message
+    assert "拒收" in caught.value.message
     assert "mailbox unavailable" in caught.value.message
 
 
@@ -231,7 +231,7 @@ def test_webhook_host_must_be_a_bot_service(org: dict[str, Any], url: str) -> No
         webhook_create(
             actor=org["east_sales"], kind=WebhookKind.WECOM, url=url, user=org["east_sales"]
         )
-    assert "allowed hosts" in caught.value.field_errors["url"][0]
+    assert "允许的域名" in caught.value.field_errors["url"][0]
 
 
 def test_a_host_no_longer_allowed_is_not_posted_to(bot_server: BotServer, settings: Any) -> None:

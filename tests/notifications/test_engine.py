@@ -373,7 +373,7 @@ def test_one_failure_does_not_block_the_others(
     own = by_channel[(Channel.WECOM, False)]
     assert own.status == DeliveryStatus.SENT
     assert email.status == DeliveryStatus.PENDING and "mailbox unavailable" in email.last_error
-    assert team.status == DeliveryStatus.PENDING and "Could not reach the bot" in team.last_error
+    assert team.status == DeliveryStatus.PENDING and "无法连接机器人" in team.last_error
 
 
 def test_an_unexpected_error_is_recorded_not_raised(

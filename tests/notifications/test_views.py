@@ -211,7 +211,7 @@ def test_personal_bot_on_an_internal_host_is_a_form_error(org: dict[str, Any]) -
         {"bot-kind": "wecom", "bot-url": "http://10.0.0.5:8080/admin", "bot-is_active": "on"},
     )
     assert response.status_code == 422
-    assert "allowed hosts" in response.context["bot_form"].errors["url"][0]
+    assert "允许的域名" in response.context["bot_form"].errors["url"][0]
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -410,7 +410,7 @@ def test_retry_now_from_the_page(
     assert delivery.status == DeliveryStatus.SENT
 
     again = client.post(f"/notifications/deliveries/{delivery.pk}/retry/", follow=True)
-    assert "can be retried" in again.content.decode()
+    assert "可以重试" in again.content.decode()
 
 
 def test_retry_is_for_administrators(org: dict[str, Any]) -> None:
