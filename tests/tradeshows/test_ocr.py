@@ -22,6 +22,7 @@ from tests.tradeshows.cards import (
     rendered,
     specs,
 )
+from visitflow.core.validators import validate_phone
 from visitflow.tradeshows import ocr
 from visitflow.tradeshows.ocr import CardFields, CardImageError, extract_fields, read_card
 
@@ -359,6 +360,10 @@ def test_every_printed_card_gives_its_ground_truth():
         assert not wrong, (spec.key, found)
         extra = [n for n in FIELD_NAMES if getattr(found, n) and not getattr(spec.truth, n)]
         assert not extra, (spec.key, found)
+        # What is read passes the phone validation of the lead and contact forms.
+        for number in (found.mobile, found.phone):
+            if number:
+                validate_phone(number)
 
 
 # --- read_card: what is refused ------------------------------------------------------------
