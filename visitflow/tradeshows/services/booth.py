@@ -71,7 +71,7 @@ def _board_link(show: TradeShow) -> str:
 @transaction.atomic
 def booth_check_in(*, actor: User, show: TradeShow, invitation: Invitation) -> BoothVisit:
     """SOP 5.3.3: the invitee is recognised; their salesperson is told at once."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.show_id != show.pk:
         raise _error("code", _("This invitation is for another show."))
     here = BoothVisit.objects.filter(invitation=invitation).exclude(state=BV.LEFT).first()
@@ -250,7 +250,9 @@ def lead_capture(*, actor: User, show: TradeShow, data: dict[str, Any]) -> Lead:
 @transaction.atomic
 def booth_visit_attend(*, actor: User, visit: BoothVisit, staff: User) -> BoothVisit:
     """SOP 5.3.4 确保每个客户都有人接待: someone of the booth team takes the visitor."""
-    visit = BoothVisit.objects.select_for_update().select_related("show").get(pk=visit.pk)
+    visit = (
+        BoothVisit.objects.select_for_update(of=("self",)).select_related("show").get(pk=visit.pk)
+    )
     if visit.state == BV.LEFT:
         raise ApplicationError(_("%(name)s has left already.") % {"name": visit.visitor_name})
     if not visit.show.team.filter(pk=staff.pk).exists() and staff.pk != visit.show.organizer_id:
@@ -274,7 +276,7 @@ VISIT_RECORD_FIELDS = ["interest", "grade", "notes"]
 
 @transaction.atomic
 def booth_visit_record(*, actor: User, visit: BoothVisit, data: dict[str, Any]) -> BoothVisit:
-    visit = BoothVisit.objects.select_for_update().get(pk=visit.pk)
+    visit = BoothVisit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
     if data.get("grade") and data["grade"] not in ("A", "B", "C"):
         raise _error("grade", _("Grade A, B or C."))
     for name in VISIT_RECORD_FIELDS:
@@ -300,7 +302,9 @@ def booth_visit_see_off(
     invited_to_company: bool = False,
 ) -> BoothVisit:
     """SOP 5.3.4 (second): materials and gifts given, seen off, invited to the company."""
-    visit = BoothVisit.objects.select_for_update().select_related("show").get(pk=visit.pk)
+    visit = (
+        BoothVisit.objects.select_for_update(of=("self",)).select_related("show").get(pk=visit.pk)
+    )
     if visit.state == BV.LEFT:
         raise ApplicationError(_("%(name)s has left already.") % {"name": visit.visitor_name})
     if gift_quantity and gift_item is None:
@@ -344,7 +348,7 @@ def booth_alert_unattended(*, show: TradeShow, now: datetime | None = None) -> i
     visitor who has waited past the limit. Returns how many visitors were alerted."""
     now = now or timezone.now()
     waiting = list(
-        BoothVisit.objects.select_for_update().filter(
+        BoothVisit.objects.select_for_update(of=("self",)).filter(
             show=show,
             state=BV.WAITING,
             unattended_alerted_at__isnull=True,
@@ -384,7 +388,11 @@ def booth_visit_start_company_visit(
     for their customer, hosted by its owner."""
     from visitflow.visits.services import visit_create
 
-    visit = BoothVisit.objects.select_for_update().select_related("customer").get(pk=visit.pk)
+    visit = (
+        BoothVisit.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=visit.pk)
+    )
     if visit.customer is None:
         raise ApplicationError(
             _("Convert the lead into a customer first; then register the visit.")

@@ -90,7 +90,7 @@ def checklist_item_create(*, actor: User, show: TradeShow, **data: Any) -> Booth
 def checklist_item_update(
     *, actor: User, item: BoothChecklistItem, data: dict[str, Any]
 ) -> BoothChecklistItem:
-    item = BoothChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item = BoothChecklistItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     before = snapshot(item, ITEM_FIELDS)
     for name in ITEM_FIELDS:
         if name in data:
@@ -116,7 +116,7 @@ def checklist_item_advance(
 ) -> BoothChecklistItem:
     """Move the item one step on: to pack → packed → set up → returned."""
     item = (
-        BoothChecklistItem.objects.select_for_update()
+        BoothChecklistItem.objects.select_for_update(of=("self",))
         .select_related("show", "gift_item")
         .get(pk=item.pk)
     )

@@ -162,7 +162,11 @@ def invitation_rsvp(
     names: str = "",
 ) -> Invitation:
     """The invitee's own answer on their personal page (no account, so no actor)."""
-    invitation = Invitation.objects.select_for_update().select_related("show").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("show")
+        .get(pk=invitation.pk)
+    )
     show = invitation.show
     if invitation.status == S.CAME:
         raise ApplicationError(_("You have already been welcomed at the booth. Thank you!"))
@@ -207,7 +211,7 @@ def invitation_call_record(
 ) -> InvitationCall:
     """SOP 5.3.1 电话沟通确认: the call's outcome; "call again" sets when, "not reached"
     keeps the call due tomorrow."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if outcome not in CallOutcome.values:
         raise _error("outcome", _("Choose what came of the call."))
     now = timezone.now()
@@ -250,7 +254,7 @@ def invitation_call_record(
 
 @transaction.atomic
 def invitation_letter_sent(*, invitation_id: int, actor: User | None = None) -> None:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation_id)
     invitation.letter_sent_at = timezone.now()
     invitation.save(update_fields=["letter_sent_at", "updated"])
     log_activity(

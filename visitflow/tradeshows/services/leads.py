@@ -75,8 +75,8 @@ def lead_merge(*, actor: User, keep: Lead, other: Lead) -> Lead:
     """Fold `other` into `keep`: empty fields are filled, its booth visits move over."""
     if keep.pk == other.pk or keep.show_id != other.show_id:
         raise ApplicationError(_("Only two different leads of the same show can be merged."))
-    keep = Lead.objects.select_for_update().get(pk=keep.pk)
-    other = Lead.objects.select_for_update().get(pk=other.pk)
+    keep = Lead.objects.select_for_update(of=("self",)).get(pk=keep.pk)
+    other = Lead.objects.select_for_update(of=("self",)).get(pk=other.pk)
     if other.status == LeadStatus.MERGED or keep.status == LeadStatus.MERGED:
         raise ApplicationError(_("One of these leads was merged already."))
     for name in [*LEAD_FIELDS, "interest", "grade"]:
@@ -135,7 +135,7 @@ def _round_robin_pool(show: TradeShow) -> list[User]:
 def lead_assign(*, actor: User, lead: Lead, owner: User) -> Lead:
     if owner.role not in (Role.SALES, Role.SALES_MANAGER) or not owner.is_active:
         raise _error("owner", _("Leads go to a salesperson."))
-    lead = Lead.objects.select_for_update().select_related("show").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("show").get(pk=lead.pk)
     if lead.status in (LeadStatus.MERGED, LeadStatus.CONVERTED):
         raise ApplicationError(_("This lead is closed."))
     lead.owner = owner
@@ -216,7 +216,7 @@ def lead_call_record(*, actor: User, lead: Lead, outcome: str) -> Lead:
     outcome = outcome.strip()
     if not outcome:
         raise _error("outcome", _("Say what came of the call."))
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
     if lead.status in (LeadStatus.MERGED,):
         raise ApplicationError(_("This lead was merged into another; call that one."))
     lead.called_at = timezone.now()
@@ -235,7 +235,11 @@ def lead_call_record(*, actor: User, lead: Lead, outcome: str) -> Lead:
 def lead_convert(*, actor: User, lead: Lead, level: CustomerLevel) -> Lead:
     """The lead becomes a customer with a contact, or a contact of the customer it
     matches; nothing known is created twice."""
-    lead = Lead.objects.select_for_update().select_related("customer", "contact").get(pk=lead.pk)
+    lead = (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("customer", "contact")
+        .get(pk=lead.pk)
+    )
     if lead.status in (LeadStatus.MERGED, LeadStatus.CONVERTED):
         raise ApplicationError(_("This lead is closed."))
     owner = lead.owner or actor

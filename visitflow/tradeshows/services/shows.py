@@ -130,7 +130,7 @@ def staff_shift_create(
     if not show.team.filter(pk=person.pk).exists():
         raise _error("person", _("%(person)s is not in this booth's team.") % {"person": person})
     # Lock the person's row so two shifts for them cannot be written side by side.
-    User.objects.select_for_update().filter(pk=person.pk).first()
+    User.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
     absence = absences_overlapping(
         person_ids=[person.pk], starts_at=_instant(day, starts_at), ends_at=_instant(day, ends_at)
     ).first()
