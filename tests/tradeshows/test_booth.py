@@ -11,6 +11,8 @@ from tests.factories.tradeshows import make_contact, make_invitations, make_show
 from visitflow.core.exceptions import ApplicationError
 from visitflow.logistics.models import GiftItem
 from visitflow.notifications.models import Notification
+from visitflow.reminders.models import Reminder
+from visitflow.reminders.services import reminders_plan, reminders_send
 from visitflow.tradeshows.models import (
     BoothVisit,
     BoothVisitState,
@@ -108,26 +110,45 @@ def test_unattended_visitor_is_highlighted_and_the_team_told_once(
     settings.TRADESHOW_UNATTENDED_MINUTES = 3
     _frozen.move_to(AT_THE_SHOW)
     services.booth_check_in(actor=org["east_sales2"], show=show, invitation=invited)
+    reminders_plan(now=AT_THE_SHOW)
+    due = {r.recipient_id: r.send_at for r in Reminder.objects.filter(kind="booth_unattended")}
+    assert due == {
+        org["east_sales2"].pk: AT_THE_SHOW + timedelta(minutes=3),
+        org["reception"].pk: AT_THE_SHOW + timedelta(minutes=3),
+    }
     client = login(org["east_sales2"])
     page = client.get(f"/tradeshows/{show.pk}/board/", HTTP_HX_REQUEST="true")
     assert "list-group-item-danger" not in page.content.decode()
-    assert not Notification.objects.filter(kind="booth_unattended").exists()
     _frozen.move_to(AT_THE_SHOW + timedelta(minutes=4))
     page = client.get(f"/tradeshows/{show.pk}/board/", HTTP_HX_REQUEST="true")
     body = page.content.decode()
     assert "list-group-item-danger" in body
     assert "4 min unattended" in body
     assert "<html" not in body  # the polled partial alone
+    ids = list(Reminder.objects.filter(kind="booth_unattended").values_list("pk", flat=True))
+    reminders_send(reminder_ids=ids, now=AT_THE_SHOW + timedelta(minutes=4))
     told = set(
         Notification.objects.filter(kind="booth_unattended").values_list("recipient", flat=True)
     )
     assert told == {org["east_sales2"].pk, org["reception"].pk}
-    client.get(f"/tradeshows/{show.pk}/board/", HTTP_HX_REQUEST="true")
-    assert Notification.objects.filter(kind="booth_unattended").count() == 2
+    assert invited.contact.name in Notification.objects.filter(kind="booth_unattended")[0].title
     visit = BoothVisit.objects.get()
     services.booth_visit_attend(actor=org["east_sales2"], visit=visit, staff=org["east_sales2"])
     body = client.get(f"/tradeshows/{show.pk}/board/").content.decode()
     assert "list-group-item-danger" not in body
+
+
+def test_a_visitor_attended_in_time_is_not_reported(
+    org: dict[str, Any], show: TradeShow, invited: Invitation, _frozen: Any
+) -> None:
+    _frozen.move_to(AT_THE_SHOW)
+    visit = services.booth_check_in(actor=org["east_sales2"], show=show, invitation=invited)
+    reminders_plan(now=AT_THE_SHOW)
+    services.booth_visit_attend(actor=org["east_sales2"], visit=visit, staff=org["east_sales2"])
+    reminders_plan(now=AT_THE_SHOW + timedelta(minutes=1))
+    ids = list(Reminder.objects.filter(kind="booth_unattended").values_list("pk", flat=True))
+    reminders_send(reminder_ids=ids, now=AT_THE_SHOW + timedelta(minutes=5))
+    assert not Notification.objects.filter(kind="booth_unattended").exists()
 
 
 def test_a_lead_matching_a_contact_by_mobile_is_linked(

@@ -17,7 +17,14 @@ from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
 from visitflow.reminders.models import Reminder
 from visitflow.reminders.planning import CLOSED_VISIT, NOT_LEFT, UNDER_WAY
-from visitflow.tradeshows.models import Invitation, InvitationStatus, Lead, LeadStatus
+from visitflow.tradeshows.models import (
+    BoothVisit,
+    BoothVisitState,
+    Invitation,
+    InvitationStatus,
+    Lead,
+    LeadStatus,
+)
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -249,6 +256,26 @@ def _lead_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
+def _booth_waiting(reminder: Reminder, pk: int, now: datetime) -> Message | None:
+    visit = (
+        BoothVisit.objects.filter(pk=pk, state=BoothVisitState.WAITING)
+        .select_related("show")
+        .first()
+    )
+    if visit is None:
+        return None  # attended or gone meanwhile
+    minutes = int((now - visit.arrived_at).total_seconds() // 60)
+    return Message(
+        format_lazy(_("{name} is waiting unattended"), name=visit.visitor_name),
+        format_lazy(
+            _("{name} has waited {minutes} minutes at the booth: please go."),
+            name=visit.visitor_name,
+            minutes=minutes,
+        ),
+        reverse("tradeshows:board", args=[visit.show_id]),
+    )
+
+
 def _digest(reminder: Reminder, now: datetime) -> Message | None:
     from visitflow.reminders.digest import digest_for
 
@@ -263,6 +290,7 @@ RENDERERS: dict[str, Callable[[Reminder, int, datetime], Message | None]] = {
     "request": _request,
     "invitation_call": _invitation_call,
     "lead_call": _lead_call,
+    "booth_waiting": _booth_waiting,
 }
 
 

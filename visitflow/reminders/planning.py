@@ -16,7 +16,14 @@ from visitflow.accounts.models import User
 from visitflow.logistics.models import LeaderMeeting, MeetingState, Transfer, TransferKind
 from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
-from visitflow.tradeshows.models import Invitation, InvitationStatus, Lead, LeadStatus
+from visitflow.tradeshows.models import (
+    BoothVisit,
+    BoothVisitState,
+    Invitation,
+    InvitationStatus,
+    Lead,
+    LeadStatus,
+)
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     FollowUp,
@@ -239,6 +246,27 @@ def _lead_calls(start: datetime, end: datetime) -> Iterator[Planned | None]:
         )
 
 
+def _booth_waiting(start: datetime, end: datetime) -> Iterator[Planned | None]:
+    """SOP 5.3.4 确保每个客户都有人接待: a visitor still waiting unattended at the booth
+    TRADESHOW_UNATTENDED_MINUTES after arriving, to everyone on the booth team."""
+    limit = timedelta(minutes=int(settings.TRADESHOW_UNATTENDED_MINUTES))
+    waiting = (
+        BoothVisit.objects.filter(
+            state=BoothVisitState.WAITING,
+            arrived_at__gte=start - limit,
+            arrived_at__lt=end - limit,
+        )
+        .select_related("show")
+        .prefetch_related("show__team")
+    )
+    for visit in waiting:
+        at = visit.arrived_at + limit
+        source = f"booth_waiting:{visit.pk}"
+        for person in visit.show.team.all():
+            if person.is_active:
+                yield _planned(NotificationKind.BOOTH_UNATTENDED, source, person.pk, None, at, at)
+
+
 def _digests(start: datetime, end: datetime) -> Iterator[Planned | None]:
     """One digest a day at REMINDER_DIGEST_HOUR for everyone; an empty day sends nothing."""
     first, last = _dates(start, end)
@@ -261,6 +289,7 @@ SOURCES = (
     _requests,
     _invitation_calls,
     _lead_calls,
+    _booth_waiting,
     _digests,
 )
 

@@ -483,7 +483,6 @@ class BoothVisit(BaseModel):
         related_name="+",
     )
     attended_at = models.DateTimeField(_("attended since"), null=True, blank=True)
-    unattended_alerted_at = models.DateTimeField(_("staff told"), null=True, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     interest = models.CharField(_("interest (products)"), max_length=300, blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)

@@ -135,7 +135,6 @@ def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show = tradeshow_get_for_user(request.user, pk)
     if not can_view_booth(request.user, show):
         raise PermissionDenied
-    services.booth_alert_unattended(show=show)
     context = {
         "show": show,
         "board": booth_board(show),

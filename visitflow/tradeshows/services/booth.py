@@ -343,44 +343,6 @@ def unattended_after() -> timedelta:
 
 
 @transaction.atomic
-def booth_alert_unattended(*, show: TradeShow, now: datetime | None = None) -> int:
-    """SOP 5.3.4 看到有客户无人陪同时，要主动上前招待: tell the booth team once about each
-    visitor who has waited past the limit. Returns how many visitors were alerted."""
-    now = now or timezone.now()
-    waiting = list(
-        BoothVisit.objects.select_for_update(of=("self",)).filter(
-            show=show,
-            state=BV.WAITING,
-            unattended_alerted_at__isnull=True,
-            arrived_at__lte=now - unattended_after(),
-        )
-    )
-    if not waiting:
-        return 0
-    team = list(show.team.filter(is_active=True))
-    for visit in waiting:
-        minutes = int((now - visit.arrived_at).total_seconds() // 60)
-        for person in team:
-            notify(
-                recipient=person,
-                kind=NotificationKind.BOOTH_UNATTENDED,
-                title=format_lazy(
-                    gettext_lazy("{name} is waiting unattended"), name=visit.visitor_name
-                ),
-                body=format_lazy(
-                    gettext_lazy("{name} has waited {minutes} minutes at the booth: please go."),
-                    name=visit.visitor_name,
-                    minutes=minutes,
-                ),
-                link=_board_link(show),
-                key=f"booth_unattended:{visit.pk}:u{person.pk}",
-            )
-        visit.unattended_alerted_at = now
-        visit.save(update_fields=["unattended_alerted_at", "updated"])
-    return len(waiting)
-
-
-@transaction.atomic
 def booth_visit_start_company_visit(
     *, actor: User, visit: BoothVisit, starts_at: datetime, ends_at: datetime
 ) -> Any:
