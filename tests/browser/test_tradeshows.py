@@ -14,6 +14,7 @@ from tests.factories.tradeshows import make_contact, make_invitations, make_show
 from tests.tradeshows.cards import render, specs
 from visitflow.notifications.models import Notification
 from visitflow.tradeshows.models import BoothVisit, Lead
+from visitflow.tradeshows.services.checklist import checklist_create_from_template
 
 pytestmark = [pytest.mark.browser]
 
@@ -78,6 +79,16 @@ def test_check_in_by_code_and_capture_leads_on_a_phone(
     assert Lead.objects.filter(show=show).count() == 2
     assert BoothVisit.objects.filter(show=show).count() == 3
     screenshot(page, "tradeshow-board-after-phone")
+
+    # The show and its checklist read well on the phone too.
+    checklist_create_from_template(actor=org["east_manager"], show=show)
+    for url, name in (
+        (f"/tradeshows/{show.pk}/", "tradeshow-detail-phone"),
+        (f"/tradeshows/{show.pk}/checklist/", "tradeshow-checklist-phone"),
+    ):
+        page.goto(url)
+        assert page_scroll_width(page) <= NARROW["width"], url
+        screenshot(page, name)
 
 
 def test_invitee_answers_on_their_phone_without_an_account(
