@@ -75,6 +75,18 @@ def test_the_letter_names_the_company_and_the_invitee_in_chinese(
     assert "E3-A21" in text
     assert invited.code in text
     assert "Invitation" in text
+    [page] = PdfReader(io.BytesIO(invitation_pdf(invited))).pages
+    assert len(page.images) == 1  # the personal QR code
+
+
+def test_the_qr_code_holds_the_personal_link(invited: Invitation) -> None:
+    from visitflow.tradeshows.documents import personal_link
+    from visitflow.tradeshows.services.booth import clean_code
+
+    link = personal_link(invited)
+    assert link.endswith(f"/tradeshows/r/{invited.token}/")
+    # What the booth scanner reads from the QR code finds the same invitation.
+    assert clean_code(link) == ("token", invited.token)
 
 
 def test_letters_zip_has_one_pdf_per_visible_invitation(
