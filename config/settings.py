@@ -254,7 +254,8 @@ REMINDER_BATCH_SIZE = int(os.environ.get("REMINDER_BATCH_SIZE", "100"))
 # A database-queue task still "running" this long after it started lost its worker.
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
 # "cn": skip Chinese public holidays and count make-up working days (调休) for the due
-# dates of return calls and follow-ups; "weekends": skip Saturdays and Sundays only.
+# dates of return calls and follow-ups; "weekends": skip Saturdays and Sundays only;
+# "all": every day is a working day.
 WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "cn")
 PICKUP_BUFFER_MINUTES = int(os.environ.get("PICKUP_BUFFER_MINUTES", "30"))
 CARD_IMAGE_MAX_BYTES = int(os.environ.get("CARD_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))

@@ -65,3 +65,9 @@ def test_due_time_on_a_holiday_moves_to_the_next_working_morning() -> None:
     # The visitor lands home on 2026-10-01 at 20:00: the return call is due 10-08 09:00.
     assert on_working_day(local(2026, 10, 1, 20)) == local(2026, 10, 8, 9)
     assert on_working_day(local(2026, 11, 27, 20)) == local(2026, 11, 27, 20)
+
+
+@override_settings(WORKING_DAYS_CALENDAR="all")
+def test_every_day_setting() -> None:
+    assert is_working_day(date(2025, 10, 1)) is True
+    assert next_working_day(date(2026, 11, 28)) == date(2026, 11, 28)

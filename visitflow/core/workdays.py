@@ -1,5 +1,6 @@
 """Working days for due dates: weekends, and with WORKING_DAYS_CALENDAR = "cn" the Chinese
-public holidays and their make-up working days (调休), from the `chinese-calendar` package.
+public holidays and their make-up working days (调休), from the `chinese-calendar` package
+("weekends": Saturdays and Sundays only; "all": every day is a working day).
 
 A return call or follow-up due on 国庆节 is due on the first working day after it; a
 Saturday that is a make-up working day counts as a working day. For a year the package
@@ -33,7 +34,10 @@ def _warn_unknown_year(year: int) -> None:
 
 
 def is_working_day(day: date) -> bool:
-    if calendar_name() == "cn":
+    name = calendar_name()
+    if name == "all":  # a company that works every day
+        return True
+    if name == "cn":
         import chinese_calendar
 
         try:
