@@ -140,6 +140,9 @@ def test_invitations_rsvp_state_and_calls(org: dict[str, Any], show: TradeShow) 
     other = login(org["south_sales"])
     assert other.get(f"/api/tradeshows/invitations/{item['id']}").status_code == 404
     assert post(other, call_url, {"outcome": "reached"}).status_code == 404
+    assert client.get("/api/tradeshows/invitations/0").status_code == 422
+    assert client.get("/api/tradeshows/invitations/999999").status_code == 404
+    assert client.get(f"/api/tradeshows/{show.pk}/invitations?page_size=100000").status_code == 422
     reader = login(org["reception"])
     assert reader.get(f"/api/tradeshows/invitations/{item['id']}").status_code == 200
     assert post(reader, call_url, {"outcome": "reached"}).status_code == 403
@@ -206,6 +209,8 @@ def test_leads_from_fields_card_and_assignment(org: dict[str, Any], show: TradeS
     assert ["body", "card"] in locs(not_image)
     assert staff.post(f"{url}/from-card", {}).status_code == 422
     assert staff.get(url).json()["count"] == 1
+    assert staff.get(f"{url}?page=0").status_code == 422
+    assert staff.get("/api/tradeshows/0/leads").status_code == 422
     manager = login(org["east_manager"])
     assign_url = f"/api/tradeshows/leads/{lead_id}/assign"
     assert post(manager, assign_url, {"owner": org["driver"].pk}).status_code == 422
