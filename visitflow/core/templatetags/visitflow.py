@@ -74,6 +74,23 @@ ACTION_LABELS = {
     "reschedule.agreed": _("moved the visit to the agreed dates"),
     "reschedule.declined": _("recorded that the customer declined new dates"),
     "reschedule.withdrawn": _("withdrew the proposed dates"),
+    # Trade shows (SOP 5.3)
+    "invitation.created": _("invited the customer to a trade show"),
+    "invitation.letter_sent": _("e-mailed the invitation letter"),
+    "invitation.called": _("called about the invitation"),
+    "invitation.answered": _("recorded the customer's answer to the invitation"),
+    "invitation.link_revoked": _("revoked the invitation link"),
+    "invitation.link_renewed": _("renewed the invitation link"),
+    "booth.checked_in": _("checked the visitor in at the booth"),
+    "booth.attended": _("attended the visitor at the booth"),
+    "booth.recorded": _("recorded the booth visit"),
+    "booth.seen_off": _("saw the visitor off at the booth"),
+    "booth.visit_started": _("invited the visitor to the company"),
+    "lead.captured": _("captured a trade-show lead"),
+    "lead.assigned": _("assigned a trade-show lead"),
+    "lead.called": _("called a trade-show lead"),
+    "lead.converted": _("converted a trade-show lead"),
+    "lead.merged": _("merged duplicate leads"),
 }
 
 
