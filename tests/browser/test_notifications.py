@@ -63,6 +63,13 @@ def test_badge_appears_without_reload_and_clears_when_read(
     log_in(phone, user)
     phone.goto("/notifications/")
     expect(phone.get_by_test_id("notification")).to_have_count(2)
+    # The bell is inside the collapsed menu; a dot on the menu button shows there is news.
+    expect(phone.get_by_test_id("inbox-badge")).to_be_attached()
+    dot = phone.evaluate(
+        "getComputedStyle(document.querySelector('.navbar-toggler'), '::after').content"
+    )
+    assert dot == '""'
+
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "notifications_inbox_phone")
 
