@@ -45,7 +45,7 @@ def transfer_plan(request: AuthenticatedHttpRequest, leg_pk: int) -> HttpRespons
         window = services.transfer_window(
             leg=leg, kind=kind, travel_minutes=window_station.travel_minutes
         )
-        seats = max(visit.party_size, visit.visitors.count()) + 1
+        seats = services.seats_needed(visit=visit, escort=visit.acting_host, driver=None)
         offered = services.free_vehicles(starts_at=window[0], ends_at=window[1], seats=seats)
     form = TransferPlanForm(
         data,

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -20,6 +19,7 @@ from ninja.pagination import paginate
 
 from visitflow.accounts.models import User
 from visitflow.api.common import ObjectId, actor
+from visitflow.api.logistics.common import aware, conflict, field_error
 from visitflow.api.logistics.operations_schemas import (
     CustomerMessageOut,
     GiftIssueIn,
@@ -44,7 +44,6 @@ from visitflow.api.logistics.operations_schemas import (
 )
 from visitflow.api.logistics.schemas import ConflictOut, GiftOut
 from visitflow.api.pagination import PageOrOffsetPagination
-from visitflow.core.exceptions import ApplicationError
 from visitflow.logistics import permissions, selectors
 from visitflow.logistics.models import (
     CustomerMessage,
@@ -63,20 +62,6 @@ from visitflow.visits.selectors import leg_get_for_user, visit_get_for_user
 router = Router(tags=["logistics"])
 
 CONFLICT = {409: ConflictOut}
-
-
-def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={field: [message]})
-
-
-def _conflict(exc: BookingConflict) -> Status[dict[str, Any]]:
-    return Status(
-        409, {"detail": str(exc.message), "conflict_with": exc.other.pk if exc.other else None}
-    )
 
 
 def _forbidden(message: str) -> HttpError:
@@ -132,9 +117,9 @@ def transfer_options(
     if station is not None:
         chosen = selectors.station_list_for_user(user).filter(pk=station).first()
         if chosen is None:
-            raise _field_error("station", _("There is no such active station."))
+            raise field_error("station", _("There is no such active station."))
     place = chosen or transfers.station_for_leg(leg, kind)
-    seats = max(leg.visit.party_size, leg.visit.visitors.count()) + 1
+    seats = transfers.seats_needed(visit=leg.visit, escort=leg.visit.acting_host, driver=None)
     window: tuple[datetime | None, datetime | None] = (None, None)
     free: list[Any] = []
     if place is not None:
@@ -165,22 +150,22 @@ def transfer_plan(request: HttpRequest, payload: TransferIn) -> Status[Any]:
     if payload.vehicle is not None:
         vehicle = selectors.vehicle_list_for_user(user).filter(pk=payload.vehicle).first()
         if vehicle is None:
-            raise _field_error("vehicle", _("There is no such active vehicle."))
+            raise field_error("vehicle", _("There is no such active vehicle."))
     driver = None
     if payload.driver is not None:
         driver = transfers.drivers().filter(pk=payload.driver).first()
         if driver is None:
-            raise _field_error("driver", _("The driver must be an active driver."))
+            raise field_error("driver", _("The driver must be an active driver."))
     escort = None
     if payload.escort is not None:
         escort = selectors.escort_choices().filter(pk=payload.escort).first()
         if escort is None:
-            raise _field_error("escort", _("There is no such active colleague to escort."))
+            raise field_error("escort", _("There is no such active colleague to escort."))
     station = None
     if payload.station is not None:
         station = selectors.station_list_for_user(user).filter(pk=payload.station).first()
         if station is None:
-            raise _field_error("station", _("There is no such active station."))
+            raise field_error("station", _("There is no such active station."))
     try:
         transfer = transfers.transfer_plan(
             actor=user,
@@ -195,7 +180,7 @@ def transfer_plan(request: HttpRequest, payload: TransferIn) -> Status[Any]:
             station=station,
         )
     except BookingConflict as exc:
-        return _conflict(exc)
+        return conflict(exc)
     return Status(201, selectors.transfer_get_for_user(user, transfer.pk))
 
 
@@ -312,20 +297,20 @@ def meeting_request(request: HttpRequest, payload: MeetingIn) -> Status[LeaderMe
         raise _forbidden(_("Only those who run the visit ask a leader to meet the customer."))
     leader = leaders.leader_choices().filter(pk=payload.leader).first()
     if leader is None:
-        raise _field_error(
+        raise field_error(
             "leader", _("Only a director or the general manager can be asked to meet a customer.")
         )
     room = None
     if payload.room is not None:
         room = selectors.room_list_for_user(user).filter(pk=payload.room).first()
         if room is None:
-            raise _field_error("room", _("There is no such active room."))
+            raise field_error("room", _("There is no such active room."))
     meeting = leaders.meeting_request(
         actor=user,
         visit=visit,
         leader=leader,
-        starts_at=_aware(payload.starts_at),
-        ends_at=_aware(payload.ends_at),
+        starts_at=aware(payload.starts_at),
+        ends_at=aware(payload.ends_at),
         room=room,
     )
     return Status(201, _meeting(user, meeting.pk))
@@ -338,7 +323,7 @@ def meeting_accept(request: HttpRequest, meeting_id: ObjectId) -> Any:
     try:
         return leaders.meeting_accept(actor=user, meeting=_answerable(user, meeting_id))
     except BookingConflict as exc:
-        return _conflict(exc)
+        return conflict(exc)
 
 
 @router.post("/leader-meetings/{meeting_id}/decline", response=MeetingOut)
@@ -360,7 +345,7 @@ def meeting_propose(
     return leaders.meeting_propose_time(
         actor=user,
         meeting=_answerable(user, meeting_id),
-        starts_at=_aware(payload.starts_at),
+        starts_at=aware(payload.starts_at),
         note=payload.note,
     )
 
@@ -373,7 +358,7 @@ def meeting_take_proposal(request: HttpRequest, meeting_id: ObjectId) -> Any:
             actor=user, meeting=_changeable_meeting(user, meeting_id)
         )
     except BookingConflict as exc:
-        return _conflict(exc)
+        return conflict(exc)
 
 
 @router.post("/leader-meetings/{meeting_id}/cancel", response=MeetingOut)
@@ -408,7 +393,7 @@ def gift_issue(request: HttpRequest, payload: GiftIssueIn) -> Status[GiftIssue]:
         raise _forbidden(_("Only those who run the visit or reception issue gifts."))
     item = selectors.gift_items_available().filter(pk=payload.item).first()
     if item is None:
-        raise _field_error("item", _("There is no such gift in use."))
+        raise field_error("item", _("There is no such gift in use."))
     issue = gifts.gift_issue(actor=user, visit=visit, item=item, quantity=payload.quantity)
     return Status(201, selectors.gift_issue_get_for_user(user, issue.pk))
 

@@ -3,12 +3,10 @@ the resources; reception and administrators change them and book directly. A boo
 collides with another is a 409 naming the other booking."""
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -16,6 +14,7 @@ from ninja.pagination import paginate
 
 from visitflow.accounts.models import User
 from visitflow.api.common import ObjectId, actor
+from visitflow.api.logistics.common import aware, conflict, field_error
 from visitflow.api.logistics.schemas import (
     BookingIn,
     BookingListParams,
@@ -59,10 +58,6 @@ router = Router(tags=["logistics"])
 R = TypeVar("R", Vehicle, Room, Station, GiftItem)
 
 
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={field: [message]})
-
-
 def _reader(request: HttpRequest) -> User:
     user = actor(request)
     if not can_view_resources(user):
@@ -82,7 +77,7 @@ def _driver(user_id: int | None) -> User | None:
         return None
     driver = selectors.driver_choices().filter(pk=user_id).first()
     if driver is None:
-        raise _field_error("default_driver", _("The default driver must be an active driver."))
+        raise field_error("default_driver", _("The default driver must be an active driver."))
     return driver
 
 
@@ -127,7 +122,7 @@ def vehicle_update(request: HttpRequest, vehicle_id: ObjectId, payload: VehicleP
     data = payload.model_dump(exclude_unset=True)
     for name, value in data.items():
         if value is None and name != "default_driver":
-            raise _field_error(name, _("This field may not be empty."))
+            raise field_error(name, _("This field may not be empty."))
     if "default_driver" in data:
         data["default_driver"] = _driver(data["default_driver"])
     return services.vehicle_update(actor=user, vehicle=vehicle, data=data)
@@ -259,16 +254,6 @@ def gift_activate(request: HttpRequest, gift_id: ObjectId) -> GiftItem:
 # --- Bookings ---------------------------------------------------------------------------
 
 
-def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _conflict(exc: BookingConflict) -> Status[dict[str, Any]]:
-    return Status(
-        409, {"detail": str(exc.message), "conflict_with": exc.other.pk if exc.other else None}
-    )
-
-
 @router.get("/bookings", response=list[BookingOut])
 @paginate(PageOrOffsetPagination)
 def booking_list(request: HttpRequest, params: Query[BookingListParams]) -> QuerySet[Booking]:
@@ -294,29 +279,29 @@ def booking_create_endpoint(request: HttpRequest, payload: BookingIn) -> Status[
     if payload.vehicle:
         vehicle = selectors.vehicle_list_for_user(user).filter(pk=payload.vehicle).first()
         if vehicle is None:
-            raise _field_error("vehicle", _("There is no such active vehicle."))
+            raise field_error("vehicle", _("There is no such active vehicle."))
         resource["vehicle"] = vehicle
     elif payload.room:
         room = selectors.room_list_for_user(user).filter(pk=payload.room).first()
         if room is None:
-            raise _field_error("room", _("There is no such active room."))
+            raise field_error("room", _("There is no such active room."))
         resource["room"] = room
     else:
         person = selectors.bookable_people().filter(pk=payload.person or 0).first()
         if person is None:
-            raise _field_error("person", _("There is no such active person."))
+            raise field_error("person", _("There is no such active person."))
         resource["person"] = person
     try:
         booking = booking_create(
             actor=user,
-            starts_at=_aware(payload.starts_at),
-            ends_at=_aware(payload.ends_at),
+            starts_at=aware(payload.starts_at),
+            ends_at=aware(payload.ends_at),
             purpose=payload.purpose,
             note=payload.note,
             **resource,
         )
     except BookingConflict as exc:
-        return _conflict(exc)
+        return conflict(exc)
     return Status(201, booking)
 
 
@@ -344,12 +329,12 @@ def booking_move_endpoint(
 ) -> Status[Any]:
     user = actor(request)
     booking = _changeable(user, booking_id)
-    starts_at = _aware(payload.starts_at) if payload.starts_at else booking.starts_at
-    ends_at = _aware(payload.ends_at) if payload.ends_at else booking.ends_at
+    starts_at = aware(payload.starts_at) if payload.starts_at else booking.starts_at
+    ends_at = aware(payload.ends_at) if payload.ends_at else booking.ends_at
     try:
         moved = booking_move(actor=user, booking=booking, starts_at=starts_at, ends_at=ends_at)
     except BookingConflict as exc:
-        return _conflict(exc)
+        return conflict(exc)
     return Status(200, moved)
 
 
