@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visitflow.notifications",
     "visitflow.reminders",
     "visitflow.tradeshows",
+    "visitflow.spend",
     "visitflow.api",
 ]
 
@@ -181,6 +182,13 @@ STORAGES = {
         )
     },
 }
+
+# Hospitality spend (issue 8): receipts are kept outside MEDIA_ROOT and only reached
+# through the permission-checked download view; uploads above this size are refused.
+SPEND_RECEIPT_ROOT = Path(os.environ.get("SPEND_RECEIPT_ROOT", VAR_DIR / "receipts"))
+SPEND_RECEIPT_MAX_BYTES = int(os.environ.get("SPEND_RECEIPT_MAX_BYTES", 10 * 1024 * 1024))
+# One planned or paid line above this is taken for a typing mistake.
+SPEND_MAX_LINE_CNY = int(os.environ.get("SPEND_MAX_LINE_CNY", 1_000_000))
 
 # The company itself, printed on documents for visitors (itinerary, invitations).
 VISITFLOW_COMPANY_NAME = os.environ.get("COMPANY_NAME", "")

@@ -31,6 +31,8 @@ class NotificationKind(models.TextChoices):
     BOOTH_VISITOR = "booth_visitor", _("Your customer is at the booth")
     BOOTH_UNATTENDED = "booth_unattended", _("Visitor waiting unattended at the booth")
     LEAD_CALL = "lead_call", _("Trade-show lead call due")
+    SPEND_APPROVAL = "spend_approval", _("Spend over the standard to approve")
+    SPEND_DECIDED = "spend_decided", _("Spend over the standard decided")
     TEST = "test", _("Test message")
 
 
