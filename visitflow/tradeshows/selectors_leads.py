@@ -19,6 +19,7 @@ from visitflow.tradeshows.models import (
     TradeShow,
 )
 from visitflow.tradeshows.permissions import is_booth_staff
+from visitflow.visits.models import VisitOutcome
 
 
 def lead_scope_for_user(user: User, show: TradeShow | None = None) -> QuerySet[Lead]:
@@ -71,6 +72,9 @@ def lead_get_for_user(user: User, pk: int) -> Lead:
     return found
 
 
+FUNNEL_STAGES = ("invited", "confirmed", "came", "leads", "called", "visits", "deals")
+
+
 @dataclass
 class FunnelRow:
     owner: str
@@ -80,11 +84,13 @@ class FunnelRow:
     leads: int = 0
     called: int = 0
     visits: int = 0
+    deals: int = 0
 
 
 def show_funnel(user: User, show: TradeShow) -> list[FunnelRow]:
-    """SOP 5.3.5 per salesperson: invited → confirmed → came → leads → called → visit.
-    Confirmed counts those who said they would come and those who came."""
+    """SOP 5.3.5 per salesperson: invited → confirmed → came → leads → called → visit →
+    deal. Confirmed counts those who said they would come and those who came; visits and
+    deals are counted per host of the company visit (issue 7)."""
     from visitflow.tradeshows.selectors_invitations import invitation_scope_for_user
 
     names: dict[int, str] = {}
@@ -130,11 +136,15 @@ def show_funnel(user: User, show: TradeShow) -> list[FunnelRow]:
         BoothVisit.objects.filter(show=show, visit__isnull=False)
         .filter(Q(invitation__in=visible_invitations) | Q(lead__in=visible_leads))
         .values("visit__host")
-        .annotate(n=Count("visit", distinct=True))
+        .annotate(
+            n=Count("visit", distinct=True),
+            deals=Count("visit", distinct=True, filter=Q(visit__outcome=VisitOutcome.DEAL)),
+        )
         .order_by()
     )
     for visit_row in visits:
-        row(visit_row["visit__host"]).visits = visit_row["n"]
+        r = row(visit_row["visit__host"])
+        r.visits, r.deals = visit_row["n"], visit_row["deals"]
     ids = [pk for pk in rows if pk is not None]
     names.update({u.pk: str(u) for u in User.objects.filter(pk__in=ids)})
     result = []
@@ -148,7 +158,7 @@ def show_funnel(user: User, show: TradeShow) -> list[FunnelRow]:
 def funnel_total(rows: list[FunnelRow]) -> FunnelRow:
     total = FunnelRow(owner="")
     for r in rows:
-        for name in ("invited", "confirmed", "came", "leads", "called", "visits"):
+        for name in FUNNEL_STAGES:
             setattr(total, name, getattr(total, name) + getattr(r, name))
     return total
 

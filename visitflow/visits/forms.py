@@ -15,6 +15,7 @@ from visitflow.visits.models import (
     TravelLeg,
     Visit,
     Visitor,
+    VisitOutcome,
     VisitStatus,
 )
 from visitflow.visits.selectors import host_choices_for_user
@@ -295,3 +296,24 @@ class VisitFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("status", "period"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class OutcomeForm(PagePartForm, forms.Form):
+    """What came of the visit (issues 7, 9); the amount is checked by the service."""
+
+    id_prefix = "outcome"
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", "---------"), *VisitOutcome.choices[1:]],
+    )
+    amount = forms.DecimalField(
+        label=_("Deal amount (CNY)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea({"rows": 2})
+    )

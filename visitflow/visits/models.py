@@ -37,6 +37,15 @@ class Purpose(models.TextChoices):
     OTHER = "other", pgettext_lazy("visit purpose", "Other")
 
 
+class VisitOutcome(models.TextChoices):
+    """What came of the visit commercially: deals counted for conversion (issues 7, 9)."""
+
+    NOT_RECORDED = "", _("Not recorded")
+    DEAL = "deal", _("Deal")
+    NEGOTIATING = "negotiating", _("Still negotiating")
+    NO_DEAL = "no_deal", _("No deal")
+
+
 class Visit(BaseModel):
     customer = models.ForeignKey(
         "customers.Customer",
@@ -83,6 +92,22 @@ class Visit(BaseModel):
         blank=True,
         related_name="stood_in_visits",
     )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=VisitOutcome.choices, blank=True, default=""
+    )
+    deal_amount = models.DecimalField(
+        _("deal amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    outcome_note = models.CharField(_("note on the outcome"), max_length=500, blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("outcome recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("visit")
@@ -94,9 +119,17 @@ class Visit(BaseModel):
                 name="visit_ends_after_start",
                 violation_error_message=_("The departure must be after the arrival."),
             ),
+            # A deal has a positive amount; any other outcome has none.
+            models.CheckConstraint(
+                condition=models.Q(outcome="deal", deal_amount__gt=0)
+                | (~models.Q(outcome="deal") & models.Q(deal_amount__isnull=True)),
+                name="visit_deal_has_amount",
+                violation_error_message=_("A deal needs an amount above zero."),
+            ),
         ]
         indexes = [
             models.Index(fields=["starts_at", "id"], name="visit_starts_idx"),
+            models.Index(fields=["outcome", "starts_at"], name="visit_outcome_idx"),
             models.Index(fields=["host", "starts_at"], name="visit_host_idx"),
             models.Index(fields=["customer", "starts_at"], name="visit_customer_idx"),
             models.Index(fields=["status", "starts_at"], name="visit_status_idx"),

@@ -60,3 +60,14 @@ def can_send_apology(user: User, visit: Visit) -> bool:
 def can_work_step(user: User, step: VisitStep) -> bool:
     """Mark a step done or skipped, tick its checklist: its owner or whoever runs the visit."""
     return step.owner_id == user.pk or can_edit_visit(user, step.visit)
+
+
+def can_record_outcome(user: User, visit: Visit) -> bool:
+    """Issues 7 and 9: the deal is recorded by whoever hosts the visit (the host or the
+    acting stand-in) or by the host's manager, who answers for the team's numbers."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user) or visit.host_id == user.pk or is_acting_stand_in(user, visit):
+        return True
+    host = visit.host
+    return bool(host.team_id and host.team and host.team.manager_id == user.pk)

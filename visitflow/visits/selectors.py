@@ -155,7 +155,13 @@ def visit_get_for_user(user: User, pk: int) -> Visit:
         visit_base_qs_for_user(user)
         .filter(pk=pk)
         .select_related(
-            "customer", "customer__level", "customer__owner", "host", "host__team", "stand_in"
+            "customer",
+            "customer__level",
+            "customer__owner",
+            "host",
+            "host__team",
+            "stand_in",
+            "outcome_by",
         )
         .prefetch_related("co_hosts")
         .first()

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -37,13 +38,19 @@ from visitflow.visits.models import (
     TravelMode,
     Visit,
     Visitor,
+    VisitOutcome,
     VisitRequest,
     VisitReschedule,
     VisitStatus,
     VisitStep,
     VisitStepItem,
 )
-from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
+from visitflow.visits.permissions import (
+    can_create_visit,
+    can_edit_visit,
+    can_record_outcome,
+    can_work_step,
+)
 from visitflow.visits.selectors import VISIT_MAX_DAYS
 
 VISIT_FIELDS = [
@@ -861,6 +868,81 @@ def return_call_record(
         if step is not None and step.state != StepState.DONE:
             step_complete(actor=actor, step=step)
     return call
+
+
+# --- What came of it (issues 7 and 9: visit-to-deal conversion) ---------------------------
+
+# The outcome is known once the visitors have come; a cancelled visit has none.
+OUTCOME_STATES = frozenset({VisitStatus.IN_PROGRESS, VisitStatus.DEPARTED, VisitStatus.CLOSED})
+DEAL_AMOUNT_MAX = Decimal("999999999999.99")
+
+
+@transaction.atomic
+def visit_record_outcome(
+    *,
+    actor: User,
+    visit: Visit,
+    outcome: str,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> Visit:
+    """Record whether the visit ended in a deal, and for how much (CNY)."""
+    if not can_record_outcome(actor, visit):
+        raise ApplicationError(_("You may not record the outcome of this visit."))
+    if visit.status not in OUTCOME_STATES:
+        raise ApplicationError(
+            _("The outcome is recorded once the visitors have arrived.")
+            if visit.status != VisitStatus.CANCELLED
+            else _("A cancelled visit has no outcome.")
+        )
+    if outcome not in VisitOutcome.values or outcome == VisitOutcome.NOT_RECORDED:
+        msg = _("Choose the outcome.")
+        raise ApplicationError(msg, field_errors={"outcome": [msg]})
+    if outcome == VisitOutcome.DEAL:
+        if amount is None:
+            msg = _("Enter the amount of the deal.")
+            raise ApplicationError(msg, field_errors={"amount": [msg]})
+        if amount <= 0:
+            msg = _("The amount of a deal must be above zero.")
+            raise ApplicationError(msg, field_errors={"amount": [msg]})
+        if amount > DEAL_AMOUNT_MAX or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            msg = _("Enter an amount in yuan with at most two decimals.")
+            raise ApplicationError(msg, field_errors={"amount": [msg]})
+    elif amount is not None:
+        msg = _("Only a deal has an amount; leave it empty.")
+        raise ApplicationError(msg, field_errors={"amount": [msg]})
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    before = {
+        "outcome": visit.get_outcome_display(),
+        "deal_amount": "" if visit.deal_amount is None else str(visit.deal_amount),
+    }
+    visit.outcome = outcome
+    visit.deal_amount = amount if outcome == VisitOutcome.DEAL else None
+    visit.outcome_note = note.strip()[:500]
+    visit.outcome_at = timezone.now()
+    visit.outcome_by = actor
+    visit.save(
+        update_fields=[
+            "outcome",
+            "deal_amount",
+            "outcome_note",
+            "outcome_at",
+            "outcome_by",
+            "updated",
+        ]
+    )
+    after = {
+        "outcome": visit.get_outcome_display(),
+        "deal_amount": "" if visit.deal_amount is None else str(visit.deal_amount),
+    }
+    log_activity(
+        actor=actor,
+        action="visit.outcome_recorded",
+        obj=visit,
+        customer=visit.customer,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return visit
 
 
 def follow_up_days(customer: Customer) -> int:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/requests/new/", views.request_add, name="request_add"),
     path("requests/<int:pk>/state/", views.request_state, name="request_state"),
     path("<int:pk>/return-call/", views.return_call, name="return_call"),
+    path("<int:pk>/outcome/", views.visit_outcome, name="outcome"),
     path("", include("visitflow.visits.urls_documents")),
     path("", include("visitflow.visits.urls_cover")),
 ]

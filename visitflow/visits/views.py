@@ -24,6 +24,7 @@ from visitflow.visits.forms import (
     CancelForm,
     FollowUpLogForm,
     LegForm,
+    OutcomeForm,
     RequestForm,
     RequestStateForm,
     ReturnCallForm,
@@ -33,7 +34,12 @@ from visitflow.visits.forms import (
     VisitorForm,
 )
 from visitflow.visits.models import Visit, Visitor, VisitStatus, VisitStep, VisitStepItem
-from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
+from visitflow.visits.permissions import (
+    can_create_visit,
+    can_edit_visit,
+    can_record_outcome,
+    can_work_step,
+)
 from visitflow.visits.selectors import (
     VisitFilters,
     feedback_list_for_user,
@@ -263,6 +269,10 @@ def _detail_context(
         "leg_form": LegForm(),
         "request_form": RequestForm(user=user),
         "return_call_form": ReturnCallForm(),
+        "outcome_form": _outcome_form(visit),
+        "can_record_outcome": can_record_outcome(user, visit)
+        and visit.status in services.OUTCOME_STATES,
+        "show_outcome": visit.status in services.OUTCOME_STATES or bool(visit.outcome),
         "cancel_form": CancelForm(),
         "history": visit.customer.activity.filter(object_type__startswith="visits.")
         .select_related("actor")
@@ -534,6 +544,73 @@ def return_call(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Return call recorded."))
             return redirect(f"{visit.get_absolute_url()}#return-call")
     return _detail_with_errors(request, visit, return_call_form=form)
+
+
+def _outcome_form(visit: Visit) -> OutcomeForm:
+    return OutcomeForm(
+        initial={
+            "outcome": visit.outcome,
+            "amount": visit.deal_amount,
+            "note": visit.outcome_note,
+        }
+    )
+
+
+@login_required
+@require_POST
+def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Issues 7 and 9: deal / no deal / still negotiating, with the amount of a deal."""
+    visit = visit_get_for_user(request.user, pk)
+    if not can_record_outcome(request.user, visit):
+        raise PermissionDenied
+    if visit.status not in services.OUTCOME_STATES:
+        # The page shows no outcome card for such a visit: the refusal becomes a message.
+        messages.error(
+            request,
+            _("A cancelled visit has no outcome.")
+            if visit.status == VisitStatus.CANCELLED
+            else _("The outcome is recorded once the visitors have arrived."),
+        )
+        return redirect(visit.get_absolute_url())
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            visit = services.visit_record_outcome(
+                actor=request.user,
+                visit=visit,
+                outcome=form.cleaned_data["outcome"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Outcome recorded."))
+                return redirect(f"{visit.get_absolute_url()}#outcome")
+            response = render(
+                request,
+                "visits/_outcome.html",
+                {
+                    "visit": visit,
+                    "outcome_form": _outcome_form(visit),
+                    "can_record_outcome": True,
+                },
+            )
+            response["HX-Trigger"] = "vf-outcome-recorded"
+            return response
+    if request.htmx:
+        # htmx swaps only 2xx answers: the card comes back with the errors and what was typed.
+        return render(
+            request,
+            "visits/_outcome.html",
+            {
+                "visit": visit,
+                "outcome_form": form,
+                "can_record_outcome": True,
+            },
+        )
+    return _detail_with_errors(request, visit, outcome_form=form)
 
 
 @login_required

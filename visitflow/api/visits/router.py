@@ -21,6 +21,7 @@ from visitflow.api.visits.schemas import (
     LegIn,
     LegOut,
     LegPatch,
+    OutcomeIn,
     RequestIn,
     RequestOut,
     RequestPatch,
@@ -57,7 +58,12 @@ from visitflow.visits.models import (
     VisitStep,
     VisitStepItem,
 )
-from visitflow.visits.permissions import can_create_visit, can_edit_visit, can_work_step
+from visitflow.visits.permissions import (
+    can_create_visit,
+    can_edit_visit,
+    can_record_outcome,
+    can_work_step,
+)
 from visitflow.visits.selectors import (
     VisitFilters,
     feedback_list_for_user,
@@ -447,6 +453,25 @@ def return_call_record(
     if visit.status not in (VisitStatus.DEPARTED, VisitStatus.CLOSED):
         raise HttpError(409, _("The return call is made after the visitors have left."))
     return services.return_call_record(actor=user, visit=visit, **payload.model_dump())
+
+
+@router.post("/visits/{visit_id}/outcome", response=VisitOut)
+def visit_record_outcome(request: HttpRequest, visit_id: ObjectId, payload: OutcomeIn) -> Visit:
+    """Issues 7 and 9: deal (with its amount), still negotiating or no deal."""
+    user = actor(request)
+    visit = visit_get_for_user(user, visit_id)
+    if not can_record_outcome(user, visit):
+        raise HttpError(403, _("You may not record the outcome of this visit."))
+    if visit.status not in services.OUTCOME_STATES:
+        raise HttpError(409, _("The outcome is recorded once the visitors have arrived."))
+    services.visit_record_outcome(
+        actor=user,
+        visit=visit,
+        outcome=payload.outcome,
+        amount=payload.amount,
+        note=payload.note,
+    )
+    return _with_parts(visit_get_for_user(user, visit_id))
 
 
 @router.get("/feedback", response=list[ReturnCallOut])

@@ -3,6 +3,7 @@ follow-ups. Lengths match the model fields, so an over-long value is a 422 from 
 rather than a database error."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
@@ -214,6 +215,11 @@ class VisitOut(VisitListItemOut):
     warnings: list[str] = Field(
         ..., description="SOP 5.2: the host (or stand-in) is away at some time of the visit"
     )
+    outcome: str = Field(..., description='deal, negotiating, no_deal; "" when not recorded')
+    deal_amount: Decimal | None = Field(..., description="CNY, only for a deal")
+    outcome_note: str
+    outcome_at: datetime | None
+    outcome_by: OwnerOut | None
 
     @staticmethod
     def resolve_warnings(obj: Visit) -> list[str]:
@@ -371,6 +377,14 @@ class ReturnCallIn(InputSchema):
     image_feedback: str = Field("", max_length=3000)
     suggestions: str = Field("", max_length=3000)
     made_at: CompanyDatetime | None = Field(None, description="Default: now")
+
+
+class OutcomeIn(InputSchema):
+    """Issues 7 and 9: what came of the visit; a deal needs its amount (CNY, above zero)."""
+
+    outcome: Literal["deal", "negotiating", "no_deal"]
+    amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    note: str = Field("", max_length=500)
 
 
 class FollowUpOut(Schema):

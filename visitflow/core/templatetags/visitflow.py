@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "request.created": _("recorded request"),
     "request.state": _("updated request"),
     "return_call.recorded": _("recorded the return call"),
+    "visit.outcome_recorded": _("recorded the outcome of the visit"),
     "follow_up.planned": _("planned a follow-up"),
     "follow_up.done": _("logged a follow-up"),
     # Logistics (SOP 5.1 接车/送车, 参观, 领导接见, 纪念品)
