@@ -97,3 +97,19 @@ def test_funnel_total_adds_every_stage() -> None:
         3,
         2,
     )
+
+
+def test_funnel_api_has_the_deals_stage(org: dict[str, Any], show: TradeShow) -> None:
+    east = org["east_sales"]
+    visits = company_visits(show, org["east_sales2"], east, 2)
+    visit_record_outcome(actor=east, visit=visits[0], outcome="deal", amount=Decimal(7))
+    response = login(org["east_manager"]).get(f"/api/tradeshows/{show.pk}/funnel")
+    assert response.status_code == 200
+    body = response.json()
+    [row] = [r for r in body["rows"] if r["owner"] == str(east)]
+    assert (row["visits"], row["deals"]) == (2, 1)
+    assert body["total"]["deals"] == 1
+    # A salesperson of another team sees the show but none of east's numbers.
+    south = login(org["south_sales"]).get(f"/api/tradeshows/{show.pk}/funnel").json()
+    assert all(r["owner"] != str(east) for r in south["rows"]) and south["total"]["deals"] == 0
+    assert login(east).get(f"/api/tradeshows/{show.pk + 99}/funnel").status_code == 404

@@ -24,6 +24,7 @@ from visitflow.api.tradeshows.schemas import (
     CardFieldsOut,
     CheckInIn,
     ChecklistItemOut,
+    FunnelOut,
     InvitationDetailOut,
     InvitationFilterParams,
     InvitationOut,
@@ -53,7 +54,12 @@ from visitflow.tradeshows.selectors_invitations import (
     invitation_get_for_user,
     invitation_list_for_user,
 )
-from visitflow.tradeshows.selectors_leads import lead_get_for_user, lead_list_for_user
+from visitflow.tradeshows.selectors_leads import (
+    funnel_total,
+    lead_get_for_user,
+    lead_list_for_user,
+    show_funnel,
+)
 from visitflow.tradeshows.services import booth, checklist, invitations, leads, shows
 
 router = Router(tags=["trade shows"])
@@ -206,6 +212,14 @@ def check_in(request: HttpRequest, show_id: ObjectId, payload: CheckInIn) -> Sta
 def lead_list(request: HttpRequest, show_id: ObjectId) -> QuerySet[Lead]:
     user = actor(request)
     return lead_list_for_user(user, tradeshow_get_for_user(user, show_id))
+
+
+@router.get("/tradeshows/{show_id}/funnel", response=FunnelOut)
+def funnel(request: HttpRequest, show_id: ObjectId) -> dict[str, object]:
+    """invited → confirmed → came → leads → called → visits → deals, per salesperson."""
+    user = actor(request)
+    rows = show_funnel(user, tradeshow_get_for_user(user, show_id))
+    return {"rows": [asdict(r) for r in rows], "total": asdict(funnel_total(rows))}
 
 
 @router.post("/tradeshows/{show_id}/leads", response={201: LeadOut})

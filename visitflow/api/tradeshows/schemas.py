@@ -206,3 +206,21 @@ class AssignIn(InputSchema):
 
 class AssignedOut(Schema):
     assigned: int
+
+
+class FunnelRowOut(Schema):
+    """SOP 5.3.5 per salesperson; visits and deals are counted per host (issue 7)."""
+
+    owner: str = Field(..., description='The salesperson; "" for leads not assigned yet')
+    invited: int
+    confirmed: int
+    came: int
+    leads: int
+    called: int
+    visits: int
+    deals: int
+
+
+class FunnelOut(Schema):
+    rows: list[FunnelRowOut]
+    total: FunnelRowOut
