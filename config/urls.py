@@ -11,6 +11,7 @@ urlpatterns = [
     path("logistics/", include("visitflow.logistics.urls")),
     path("notifications/", include("visitflow.notifications.urls")),
     path("tradeshows/", include("visitflow.tradeshows.urls")),
+    path("spend/", include("visitflow.spend.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
