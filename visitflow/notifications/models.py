@@ -33,6 +33,7 @@ class NotificationKind(models.TextChoices):
     LEAD_CALL = "lead_call", _("Trade-show lead call due")
     SPEND_APPROVAL = "spend_approval", _("Spend over the standard to approve")
     SPEND_DECIDED = "spend_decided", _("Spend over the standard decided")
+    PORTAL_CHANGE = "portal_change", _("Visitor proposed a change on their link")
     TEST = "test", _("Test message")
 
 
