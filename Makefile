@@ -56,7 +56,7 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 
 vendor: node_modules/.installed
 	@rm -rf $(VENDOR)
-	@mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx
+	@mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx $(VENDOR)/echarts
 	@cp node_modules/bootstrap/dist/css/bootstrap.min.css \
 		node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 		node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
@@ -67,7 +67,8 @@ vendor: node_modules/.installed
 		node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 \
 		$(VENDOR)/bootstrap-icons/fonts/
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	@echo "static/vendor: bootstrap, bootstrap-icons, htmx copied."
+	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	@echo "static/vendor: bootstrap, bootstrap-icons, htmx, echarts copied."
 
 compilemessages: venv
 	@$(PY) scripts/i18n.py compile

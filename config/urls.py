@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("visitflow.notifications.urls")),
     path("tradeshows/", include("visitflow.tradeshows.urls")),
     path("spend/", include("visitflow.spend.urls")),
+    path("portal/", include("visitflow.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -155,6 +155,11 @@ def standard_create(
             "day": valid_from.isoformat()
         }
         raise ApplicationError(msg, field_errors={"valid_from": [msg]})
+    previous = previous or standard_in_force(
+        level=level, category=category, on=valid_from, room_type=room_type
+    )
+    if previous is not None and previous.room_type != room_type:
+        previous = None  # the general hotel standard is not what this one changes
     try:
         with transaction.atomic():
             standard.save()

@@ -29,7 +29,7 @@ from visitflow.spend.forms import (
     SpendLineForm,
     StandardForm,
 )
-from visitflow.spend.models import SpendLine, SpendStandard
+from visitflow.spend.models import SpendLine
 from visitflow.visits.models import Visit
 
 PAGE_SIZE = 25
@@ -51,6 +51,17 @@ def _visit(request: AuthenticatedHttpRequest, pk: int) -> Visit:
     if visit is None:
         raise Http404
     return visit
+
+
+def _render(
+    request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The spend pages share their tabs: which ones this person gets."""
+    context["perms_spend"] = {
+        "is_approver": permissions.is_approver(request.user),
+        "is_finance": permissions.can_confirm_actuals(request.user),
+    }
+    return render(request, template, context, status=status)
 
 
 def _visit_url(visit_id: int, anchor: str = "") -> str:
@@ -132,6 +143,7 @@ def line_plan(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
             "spend/_standard_preview.html",
             {"preview": _preview(visit, form), "kind": kind},
         )
+    preview = _preview(visit, form) if data is not None else None
     if data is not None and form.is_valid():
         try:
             line = services.line_plan(actor=request.user, visit=visit, **form.service_kwargs())
@@ -143,7 +155,6 @@ def line_plan(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
             else:
                 messages.success(request, _("Planned within the standard."))
             return redirect(_visit_url(visit.pk, f"line-{line.pk}"))
-    preview = _preview(visit, form) if data is not None else None
     status = 422 if data is not None else 200
     return render(
         request, "spend/line_plan.html", _plan_context(visit, kind, form, preview), status=status
@@ -317,7 +328,7 @@ def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.approvals_for_user(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    return _render(
         request,
         "spend/approvals.html",
         {"page": page, "decision_form": DecisionForm(), "tab": "approvals"},
@@ -338,29 +349,16 @@ def standards(request: AuthenticatedHttpRequest) -> HttpResponse:
     if data is not None and form.is_valid():
         cd = form.cleaned_data
         try:
-            base = None
-            if data.get("replaces", "").isdigit():
-                base = SpendStandard.objects.filter(pk=int(data["replaces"])).first()
-            if base is not None:
-                services.standard_update(
-                    actor=user,
-                    standard=base,
-                    amount=cd["amount"],
-                    valid_from=cd["valid_from"],
-                    manager_max_over_percent=cd["manager_max_over_percent"],
-                    note=cd["note"],
-                )
-            else:
-                services.standard_create(
-                    actor=user,
-                    level=cd["level"],
-                    category=cd["category"],
-                    room_type=cd["room_type"] or "",
-                    amount=cd["amount"],
-                    valid_from=cd["valid_from"],
-                    manager_max_over_percent=cd["manager_max_over_percent"],
-                    note=cd["note"],
-                )
+            services.standard_create(
+                actor=user,
+                level=cd["level"],
+                category=cd["category"],
+                room_type=cd["room_type"] or "",
+                amount=cd["amount"],
+                valid_from=cd["valid_from"],
+                manager_max_over_percent=cd["manager_max_over_percent"],
+                note=cd["note"],
+            )
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -368,7 +366,7 @@ def standards(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("spend:standards")
     rows = selectors.standards_current(timezone.localdate())
     status = 422 if data is not None else 200
-    return render(
+    return _render(
         request,
         "spend/standards.html",
         {"rows": rows, "form": form, "can_manage": can_manage, "tab": "standards"},
@@ -382,7 +380,7 @@ def confirm_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_confirm_actuals(request.user):
         raise PermissionDenied
     page = Paginator(selectors.actuals_to_confirm(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "spend/confirm.html", {"page": page, "tab": "confirm"})
+    return _render(request, "spend/confirm.html", {"page": page, "tab": "confirm"})
 
 
 @login_required
@@ -447,7 +445,7 @@ def _report(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _report(request)
     charts = {
-        key: {
+        f"chart-{key}": {
             "labels": [row.label for row in rows],
             "planned": [str(row.planned) for row in rows],
             "standard": [str(row.standard) for row in rows],
@@ -459,8 +457,6 @@ def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "charts": charts,
             "tab": "reports",
-            "is_approver": permissions.is_approver(request.user),
-            "is_finance": permissions.can_confirm_actuals(request.user),
             "series_names": {
                 "planned": _("Planned"),
                 "standard": _("Standard"),
@@ -469,7 +465,7 @@ def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         }
     )
-    return render(request, "spend/reports.html", context)
+    return _render(request, "spend/reports.html", context)
 
 
 @login_required
