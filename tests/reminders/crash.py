@@ -151,7 +151,10 @@ print("seeded", count)
 
 
 def _env(database_url: str | None, sqlite_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VISITFLOW_TESTING", "DEBUG")}
+    # Workers write and reuse compiled bytecode as they would in production, so that a
+    # worker's start-up is not counted as delay.
+    unwanted = ("VISITFLOW_TESTING", "DEBUG", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url

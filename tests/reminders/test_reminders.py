@@ -325,17 +325,25 @@ def test_a_failing_reminder_does_not_stop_the_batch(
     real = services.render
     calls: list[int] = []
 
+    def unreadable(reminders: Any, *, now: datetime | None = None) -> Any:
+        raise RuntimeError("source unreadable")
+
     def flaky(reminder: Reminder, *, now: datetime | None = None) -> Any:
         calls.append(reminder.pk)
         if len(calls) == 1:
             raise RuntimeError("source unreadable")
         return real(reminder, now=now)
 
+    # The group fails as a whole; done again one by one, only the bad reminder is left.
+    monkeypatch.setattr(services, "render_many", unreadable)
     monkeypatch.setattr(services, "render", flaky)
     sent = reminders_send(reminder_ids=ids, now=local(2026, 12, 9, 9, 1))
-    assert sent >= 1
     first = Reminder.objects.get(pk=calls[0])
     assert first.status == ReminderStatus.SCHEDULED  # retried by the next tick
+    others = Reminder.objects.filter(pk__in=ids).exclude(pk=first.pk)
+    assert sent >= 1
+    assert others.filter(status=ReminderStatus.SENT).count() == sent
+    assert not others.filter(status=ReminderStatus.SCHEDULED).exists()
 
 
 def test_return_call_due_on_the_next_working_day(org: dict[str, Any], visit: Visit) -> None:
@@ -346,3 +354,26 @@ def test_return_call_due_on_the_next_working_day(org: dict[str, Any], visit: Vis
     [due] = reminders("return_call_due", source=f"step:{call.pk}")
     assert due.send_at == local(2026, 12, 14, 8)
     assert call.state == StepState.PENDING
+
+
+def test_a_group_renders_with_one_query_per_kind_of_source(
+    org: dict[str, Any], visit: Visit, django_assert_max_num_queries: Any
+) -> None:
+    from visitflow.reminders.messages import render, render_many
+
+    reminders_plan(now=local(2026, 12, 9, 9, 1))
+    reminders = list(Reminder.objects.exclude(source__startswith="digest:"))
+    sources = {r.source.partition(":")[0] for r in reminders}
+    assert len(reminders) > len(sources)
+    with django_assert_max_num_queries(len(sources)):
+        messages = render_many(reminders, now=local(2026, 12, 9, 9, 1))
+    for reminder in reminders:
+        alone = render(reminder, now=local(2026, 12, 9, 9, 1))
+        together = messages[reminder.pk]
+        assert (alone is None) == (together is None)
+        if alone is not None and together is not None:
+            assert (str(alone.title), str(alone.body), alone.link) == (
+                str(together.title),
+                str(together.body),
+                together.link,
+            )

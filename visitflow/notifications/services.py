@@ -12,7 +12,8 @@ at least once; the `X-VisitFlow-Delivery` header lets a receiver drop a repeat.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,7 +46,7 @@ from visitflow.notifications.models import (
     WebhookEndpoint,
     WebhookKind,
 )
-from visitflow.notifications.selectors import ChannelChoice, preference_for_user
+from visitflow.notifications.selectors import ChannelChoice, default_choice
 
 logger = logging.getLogger(__name__)
 
@@ -86,20 +87,55 @@ def _render(text: str | Promise, language: str) -> str:
         return str(text)
 
 
-def _channels_for(recipient: User, kind: str) -> list[tuple[str, WebhookEndpoint | None]]:
-    choice: ChannelChoice = preference_for_user(recipient, kind)
-    out: list[tuple[str, WebhookEndpoint | None]] = []
-    if choice.email and recipient.email:
-        out.append((Channel.EMAIL, None))
-    wanted = Q()
-    if choice.team_webhook and recipient.team_id:
-        wanted |= Q(team_id=recipient.team_id)
-    if choice.personal_webhook:
-        wanted |= Q(user=recipient)
-    if wanted:
-        for endpoint in WebhookEndpoint.objects.filter(wanted, is_active=True).order_by("id"):
-            out.append((endpoint.kind, endpoint))
+def _channels_for_many(
+    pairs: Iterable[tuple[User, str]],
+) -> dict[tuple[int, str], list[tuple[str, WebhookEndpoint | None]]]:
+    """The external channels of each (recipient, kind), in three queries whatever the
+    number of pairs: preferences, then the bots of the recipients and of their teams."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    people = {user.pk: user for user, _kind in pairs}
+    kinds = {kind for _user, kind in pairs}
+    saved = {
+        (row.user_id, row.kind): ChannelChoice(row.email, row.team_webhook, row.personal_webhook)
+        for row in NotificationPreference.objects.filter(user_id__in=people, kind__in=kinds)
+    }
+    team_ids = {user.team_id for user in people.values() if user.team_id}
+    personal: dict[int, list[WebhookEndpoint]] = {}
+    team: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(
+        Q(user_id__in=people) | Q(team_id__in=team_ids), is_active=True
+    ).order_by("id"):
+        if endpoint.user_id:
+            personal.setdefault(endpoint.user_id, []).append(endpoint)
+        if endpoint.team_id:
+            team.setdefault(endpoint.team_id, []).append(endpoint)
+    out: dict[tuple[int, str], list[tuple[str, WebhookEndpoint | None]]] = {}
+    for user, kind in pairs:
+        choice = saved.get((user.pk, kind)) or default_choice(kind)
+        channels: list[tuple[str, WebhookEndpoint | None]] = []
+        if choice.email and user.email:
+            channels.append((Channel.EMAIL, None))
+        endpoints: list[WebhookEndpoint] = []
+        if choice.team_webhook and user.team_id:
+            endpoints += team.get(user.team_id, [])
+        if choice.personal_webhook:
+            endpoints += personal.get(user.pk, [])
+        channels += [(e.kind, e) for e in sorted(endpoints, key=lambda e: e.pk)]
+        out[(user.pk, kind)] = channels
     return out
+
+
+def _channels_for(recipient: User, kind: str) -> list[tuple[str, WebhookEndpoint | None]]:
+    return _channels_for_many([(recipient, kind)])[(recipient.pk, kind)]
+
+
+def _check_draft(kind: str, link: str) -> None:
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if len(link) > LINK_MAX_LENGTH:
+        raise ValueError(f"link longer than {LINK_MAX_LENGTH} characters")
 
 
 def notify(
@@ -124,10 +160,7 @@ def notify(
     No audit row: a notification is itself the record of what the system told whom."""
     if not recipient.is_active:
         return None
-    if kind not in NotificationKind.values:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    if len(link) > LINK_MAX_LENGTH:
-        raise ValueError(f"link longer than {LINK_MAX_LENGTH} characters")
+    _check_draft(kind, link)
     language = recipient.language or settings.LANGUAGE_CODE
     with transaction.atomic():
         if key and Notification.objects.filter(key=key).exists():
@@ -167,6 +200,75 @@ def notify(
         if ids and queue_deliveries:
             transaction.on_commit(lambda: enqueue_deliveries(ids))
     return notification
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One notification to create with notify_many() (the arguments of notify())."""
+
+    recipient: User
+    kind: str
+    title: str | Promise
+    body: str | Promise
+    link: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class NotifyManyResult:
+    notifications: list[Notification | None]  # one per draft, None where nothing was made
+    deliveries: list[Delivery]  # claimed for the caller, ready for deliveries_send_claimed
+
+
+def notify_many(drafts: Sequence[Draft]) -> NotifyManyResult:
+    """notify() for many people at once, for a worker that sends the external messages
+    itself: a handful of queries whatever the number of drafts, in the caller's
+    transaction. The deliveries are created already claimed by the caller (status
+    "sending", a lease, first attempt); the caller sends them with
+    deliveries_send_claimed() once its transaction has committed. If it dies first,
+    the sweep takes them over when the lease ends, as for any claim.
+
+    A draft whose recipient is inactive or whose key exists already gives None. Two
+    drafts with the same key, or a key created by someone else meanwhile, raise
+    IntegrityError: the caller then falls back to notify() one by one."""
+    for draft in drafts:
+        _check_draft(draft.kind, draft.link)
+    keys = [d.key for d in drafts if d.key]
+    taken = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    wanted = [d for d in drafts if d.recipient.is_active and not (d.key and d.key in taken)]
+    rows: list[Notification] = []
+    for draft in wanted:
+        language = draft.recipient.language or settings.LANGUAGE_CODE
+        rows.append(
+            Notification(
+                recipient=draft.recipient,
+                kind=draft.kind,
+                title=_render(draft.title, language)[:200],
+                body=_render(draft.body, language),
+                link=draft.link,
+                key=draft.key,
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    made = dict(zip((id(d) for d in wanted), rows, strict=True))
+    channels = _channels_for_many((d.recipient, d.kind) for d in wanted)
+    now = timezone.now()
+    lease_until = now + _lease()
+    deliveries = [
+        Delivery(
+            notification=notification,
+            channel=channel,
+            endpoint=endpoint,
+            status=DeliveryStatus.SENDING,
+            attempts=1,
+            queued_at=now,
+            lease_until=lease_until,
+        )
+        for draft, notification in zip(wanted, rows, strict=True)
+        for channel, endpoint in channels[(draft.recipient.pk, draft.kind)]
+    ]
+    Delivery.objects.bulk_create(deliveries)
+    return NotifyManyResult([made.get(id(d)) for d in drafts], deliveries)
 
 
 def enqueue_deliveries(ids: Iterable[int]) -> None:
@@ -265,12 +367,40 @@ def delivery_send(*, delivery_id: int) -> None:
     delivery = _claim(delivery_id)
     if delivery is None:
         return
+    _deliver(delivery)
+
+
+def deliveries_send_claimed(deliveries: Iterable[Delivery]) -> None:
+    """Send deliveries this worker claimed (notify_many), one after another, each
+    outcome recorded before the next is sent: a worker killed mid-way leaves at most
+    the one in flight to be sent again."""
+    for delivery in deliveries:
+        _deliver(delivery)
+
+
+@contextmanager
+def _outcome_transaction() -> Iterator[None]:
+    """Where an outcome is recorded. On PostgreSQL it does not wait for the WAL flush
+    (synchronous_commit off, this transaction only): the database server crashing in
+    the next fraction of a second could forget that a message was sent, and it would
+    be sent again after its lease, with the same delivery id. A worker crashing loses
+    nothing. Waiting for the disk instead made every delivery cost a flush."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
+def _deliver(delivery: Delivery) -> None:
+    """Send a delivery this worker holds and record the outcome if it still holds it."""
     attempt = delivery.attempts
     ours = Q(pk=delivery.pk, attempts=attempt) & Q(
         # The sweep may have queued it again after our lease ran out; if nobody has
         # claimed it since (same attempt number), our outcome still stands.
         status__in=[DeliveryStatus.SENDING, DeliveryStatus.QUEUED]
     )
+    fields: dict[str, Any]
     try:
         _send(delivery)
     except Exception as exc:  # a failure is recorded, never allowed to stop the worker
@@ -279,28 +409,25 @@ def delivery_send(*, delivery_id: int) -> None:
         permanent = isinstance(exc, ChannelError) and exc.permanent
         now = timezone.now()
         schedule = backoff_schedule()
+        fields = {"lease_until": None, "last_error": _error_text(exc), "updated": now}
         if permanent or attempt >= max_attempts():
-            Delivery.objects.filter(ours).update(
-                status=DeliveryStatus.FAILED,
-                lease_until=None,
-                next_attempt_at=None,
-                last_error=_error_text(exc),
-                updated=now,
-            )
+            fields.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
         else:
             wait = schedule[min(attempt, len(schedule)) - 1]
-            Delivery.objects.filter(ours).update(
-                status=DeliveryStatus.PENDING,
-                lease_until=None,
-                next_attempt_at=now + timedelta(seconds=wait),
-                last_error=_error_text(exc),
-                updated=now,
+            fields.update(
+                status=DeliveryStatus.PENDING, next_attempt_at=now + timedelta(seconds=wait)
             )
-        return
-    now = timezone.now()
-    Delivery.objects.filter(ours).update(
-        status=DeliveryStatus.SENT, sent_at=now, lease_until=None, next_attempt_at=None, updated=now
-    )
+    else:
+        now = timezone.now()
+        fields = {
+            "status": DeliveryStatus.SENT,
+            "sent_at": now,
+            "lease_until": None,
+            "next_attempt_at": None,
+            "updated": now,
+        }
+    with _outcome_transaction():
+        Delivery.objects.filter(ours).update(**fields)
 
 
 def deliveries_sweep(*, now: datetime | None = None) -> int:

@@ -2,10 +2,12 @@
 lazy strings that notify() renders in the recipient's language. None: nothing to tell
 any more (the step was done, the pickup cancelled, the day is empty)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
@@ -51,14 +53,16 @@ def _customer(visit: Visit) -> str:
     return str(visit.customer.short_name or visit.customer.name)
 
 
-def _step(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    step = (
-        VisitStep.objects.filter(pk=pk, state=StepState.PENDING)
+def _step_rows() -> QuerySet[VisitStep]:
+    return (
+        VisitStep.objects.filter(state=StepState.PENDING)
         .exclude(visit__status__in=CLOSED_VISIT)
         .select_related("visit__customer", "visit__host", "playbook_step")
-        .first()
     )
-    if step is None or step.due_at is None:
+
+
+def _step(reminder: Reminder, step: VisitStep, now: datetime) -> Message | None:
+    if step.due_at is None:
         return None
     visit = step.visit
     # The step's name in the recipient's language, decided when notify() renders it.
@@ -102,14 +106,13 @@ def _step(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _transfer(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    transfer = (
-        Transfer.objects.filter(pk=pk, state__in=UNDER_WAY)
-        .select_related("visit__customer", "leg", "station", "vehicle", "escort")
-        .first()
+def _transfer_rows() -> QuerySet[Transfer]:
+    return Transfer.objects.filter(state__in=UNDER_WAY).select_related(
+        "visit__customer", "leg", "station", "vehicle", "escort"
     )
-    if transfer is None:
-        return None
+
+
+def _transfer(reminder: Reminder, transfer: Transfer, now: datetime) -> Message | None:
     leg = transfer.leg
     values = {
         "customer": _customer(transfer.visit),
@@ -148,14 +151,13 @@ def _transfer(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _meeting(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    meeting = (
-        LeaderMeeting.objects.filter(pk=pk, state=MeetingState.ACCEPTED)
-        .select_related("visit__customer", "leader", "room")
-        .first()
+def _meeting_rows() -> QuerySet[LeaderMeeting]:
+    return LeaderMeeting.objects.filter(state=MeetingState.ACCEPTED).select_related(
+        "visit__customer", "leader", "room"
     )
-    if meeting is None:
-        return None
+
+
+def _meeting(reminder: Reminder, meeting: LeaderMeeting, now: datetime) -> Message | None:
     values = {
         "customer": _customer(meeting.visit),
         "leader": str(meeting.leader),
@@ -169,12 +171,11 @@ def _meeting(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _follow_up(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    follow_up = (
-        FollowUp.objects.filter(pk=pk, state=FollowUpState.OPEN).select_related("customer").first()
-    )
-    if follow_up is None:
-        return None
+def _follow_up_rows() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(state=FollowUpState.OPEN).select_related("customer")
+
+
+def _follow_up(reminder: Reminder, follow_up: FollowUp, now: datetime) -> Message | None:
     customer = str(follow_up.customer.short_name or follow_up.customer.name)
     return Message(
         format_lazy(_("Follow up with {customer} today"), customer=customer),
@@ -187,14 +188,11 @@ def _follow_up(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _request(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    request = (
-        VisitRequest.objects.filter(pk=pk, state__in=OPEN_REQUEST_STATES)
-        .select_related("customer")
-        .first()
-    )
-    if request is None:
-        return None
+def _request_rows() -> QuerySet[VisitRequest]:
+    return VisitRequest.objects.filter(state__in=OPEN_REQUEST_STATES).select_related("customer")
+
+
+def _request(reminder: Reminder, request: VisitRequest, now: datetime) -> Message | None:
     customer = str(request.customer.short_name or request.customer.name)
     return Message(
         format_lazy(_("Request due today: {title}"), title=request.title),
@@ -208,15 +206,15 @@ def _request(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _invitation_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    invitation = (
-        Invitation.objects.filter(pk=pk, call_due_at__isnull=False)
+def _invitation_call_rows() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(call_due_at__isnull=False)
         .exclude(status=InvitationStatus.CAME)
         .select_related("show", "contact", "customer")
-        .first()
     )
-    if invitation is None:
-        return None
+
+
+def _invitation_call(reminder: Reminder, invitation: Invitation, now: datetime) -> Message | None:
     values = {
         "contact": invitation.contact.name,
         "customer": str(invitation.customer.short_name or invitation.customer.name),
@@ -236,16 +234,13 @@ def _invitation_call(reminder: Reminder, pk: int, now: datetime) -> Message | No
     )
 
 
-def _lead_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    lead = (
-        Lead.objects.filter(
-            pk=pk, call_due_at__isnull=False, status__in=(LeadStatus.NEW, LeadStatus.ASSIGNED)
-        )
-        .select_related("show")
-        .first()
-    )
-    if lead is None:
-        return None
+def _lead_call_rows() -> QuerySet[Lead]:
+    return Lead.objects.filter(
+        call_due_at__isnull=False, status__in=(LeadStatus.NEW, LeadStatus.ASSIGNED)
+    ).select_related("show")
+
+
+def _lead_call(reminder: Reminder, lead: Lead, now: datetime) -> Message | None:
     values = {"lead": str(lead), "show": lead.show.name, "phone": lead.mobile or lead.phone}
     return Message(
         format_lazy(_("Call {lead} (met at {show})"), **values),
@@ -256,14 +251,11 @@ def _lead_call(reminder: Reminder, pk: int, now: datetime) -> Message | None:
     )
 
 
-def _booth_waiting(reminder: Reminder, pk: int, now: datetime) -> Message | None:
-    visit = (
-        BoothVisit.objects.filter(pk=pk, state=BoothVisitState.WAITING)
-        .select_related("show")
-        .first()
-    )
-    if visit is None:
-        return None  # attended or gone meanwhile
+def _booth_waiting_rows() -> QuerySet[BoothVisit]:
+    return BoothVisit.objects.filter(state=BoothVisitState.WAITING).select_related("show")
+
+
+def _booth_waiting(reminder: Reminder, visit: BoothVisit, now: datetime) -> Message | None:
     minutes = int((now - visit.arrived_at).total_seconds() // 60)
     return Message(
         format_lazy(_("{name} is waiting unattended"), name=visit.visitor_name),
@@ -282,24 +274,51 @@ def _digest(reminder: Reminder, now: datetime) -> Message | None:
     return digest_for(reminder.recipient, timezone.localtime(reminder.send_at).date(), now=now)
 
 
-RENDERERS: dict[str, Callable[[Reminder, int, datetime], Message | None]] = {
-    "step": _step,
-    "transfer": _transfer,
-    "meeting": _meeting,
-    "follow_up": _follow_up,
-    "request": _request,
-    "invitation_call": _invitation_call,
-    "lead_call": _lead_call,
-    "booth_waiting": _booth_waiting,
+# Each source: the rows it may still speak of (a row that has left this set, done or
+# cancelled meanwhile, gives no message), and what to say about one of them.
+Source = tuple[Callable[[], QuerySet[Any]], Callable[[Reminder, Any, datetime], Message | None]]
+SOURCES: dict[str, Source] = {
+    "step": (_step_rows, _step),
+    "transfer": (_transfer_rows, _transfer),
+    "meeting": (_meeting_rows, _meeting),
+    "follow_up": (_follow_up_rows, _follow_up),
+    "request": (_request_rows, _request),
+    "invitation_call": (_invitation_call_rows, _invitation_call),
+    "lead_call": (_lead_call_rows, _lead_call),
+    "booth_waiting": (_booth_waiting_rows, _booth_waiting),
 }
 
 
-def render(reminder: Reminder, *, now: datetime | None = None) -> Message | None:
-    now = now or timezone.now()
+def _source_of(reminder: Reminder) -> tuple[str, int | None]:
     prefix, _sep, ident = reminder.source.partition(":")
-    if prefix == "digest":
-        return _digest(reminder, now)
-    renderer = RENDERERS.get(prefix)
-    if renderer is None or not ident.isdigit():
-        return None
-    return renderer(reminder, int(ident), now)
+    return prefix, int(ident) if ident.isdigit() else None
+
+
+def render(reminder: Reminder, *, now: datetime | None = None) -> Message | None:
+    return render_many([reminder], now=now)[reminder.pk]
+
+
+def render_many(
+    reminders: Sequence[Reminder], *, now: datetime | None = None
+) -> dict[int, Message | None]:
+    """What each reminder says, by reminder id: one query per kind of source, not one
+    per reminder (a worker renders its reminders in groups)."""
+    now = now or timezone.now()
+    wanted: dict[str, set[int]] = {}
+    for reminder in reminders:
+        prefix, ident = _source_of(reminder)
+        if prefix in SOURCES and ident is not None:
+            wanted.setdefault(prefix, set()).add(ident)
+    rows: dict[str, dict[int, Any]] = {}
+    for prefix, idents in wanted.items():
+        queryset = SOURCES[prefix][0]()
+        rows[prefix] = {row.pk: row for row in queryset.filter(pk__in=sorted(idents))}
+    out: dict[int, Message | None] = {}
+    for reminder in reminders:
+        prefix, ident = _source_of(reminder)
+        if prefix == "digest":
+            out[reminder.pk] = _digest(reminder, now)
+            continue
+        row = rows.get(prefix, {}).get(ident) if ident is not None else None
+        out[reminder.pk] = None if row is None else SOURCES[prefix][1](reminder, row, now)
+    return out

@@ -25,8 +25,15 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from visitflow.notifications.services import delivery_send, notify
-from visitflow.reminders.messages import render
+from visitflow.notifications.models import Delivery
+from visitflow.notifications.services import (
+    Draft,
+    deliveries_send_claimed,
+    delivery_send,
+    notify,
+    notify_many,
+)
+from visitflow.reminders.messages import render, render_many
 from visitflow.reminders.models import Reminder, ReminderStatus
 from visitflow.reminders.planning import Planned, planned_reminders
 
@@ -35,6 +42,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CHUNK = 500  # rows per IN (...) list: well under SQLite's bound-parameter limit
+# Reminders turned into notifications per transaction by a worker: one commit per group
+# rather than per reminder; small enough that a group's messages go out within seconds.
+SEND_GROUP = 25
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
@@ -188,11 +198,73 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> SendResul
         return SendResult(str(reminder.status), deliveries)
 
 
+def _send_group(reminder_ids: list[int], now: datetime | None) -> tuple[int, list[Delivery]]:
+    """Turn the still-scheduled reminders among `reminder_ids` into their notifications
+    in one transaction (one commit for the group instead of one per reminder). Returns
+    how many were sent and the deliveries claimed for this worker to send."""
+    with transaction.atomic():
+        qs = Reminder.objects.filter(pk__in=reminder_ids, status=ReminderStatus.SCHEDULED)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        reminders = list(qs.select_related("recipient").order_by("send_at", "id"))
+        if not reminders:
+            return 0, []
+        now = now or timezone.now()
+        drafts: list[Draft] = []
+        told: list[Reminder] = []
+        messages = render_many(reminders, now=now)
+        for reminder in reminders:
+            message = messages[reminder.pk]
+            if message is None:
+                reminder.status = ReminderStatus.SKIPPED
+                continue
+            drafts.append(
+                Draft(
+                    recipient=reminder.recipient,
+                    kind=reminder.kind,
+                    title=message.title,
+                    body=message.body,
+                    link=message.link,
+                    key=reminder.key,
+                )
+            )
+            told.append(reminder)
+        made = notify_many(drafts)
+        for reminder, notification in zip(told, made.notifications, strict=True):
+            reminder.status = ReminderStatus.SENT
+            reminder.sent_at = now
+            reminder.notification = notification
+        stamp = timezone.now()
+        for reminder in reminders:
+            reminder.queued_until = None
+            reminder.updated = stamp
+        Reminder.objects.bulk_update(
+            reminders, ["status", "sent_at", "notification", "queued_until", "updated"]
+        )
+    return len(told), made.deliveries
+
+
 def reminders_send(*, reminder_ids: Iterable[int], now: datetime | None = None) -> int:
-    """A worker's batch: each reminder in its own transaction, so one failure (logged)
-    neither undoes the others nor stops the batch; then its e-mails and bot messages,
-    sent by this worker (delivery_send claims each with a lease, so a worker that dies
-    here leaves them to the delivery sweep). Returns how many reminders were sent."""
+    """A worker's batch, in groups of SEND_GROUP reminders: each group becomes its
+    notifications in one transaction, then this worker sends the group's e-mails and bot
+    messages (claimed with a lease when created, so a worker that dies here leaves them
+    to the delivery sweep). A group that fails is done again one reminder per
+    transaction, so one bad reminder (logged) neither undoes nor stops the others.
+    Returns how many reminders were sent."""
+    sent = 0
+    for group in _chunks(list(reminder_ids), SEND_GROUP):
+        try:
+            count, deliveries = _send_group(group, now)
+        except Exception:
+            logger.warning("a group of %d reminders failed; sending one by one", len(group))
+            sent += _send_one_by_one(group, now)
+            continue
+        sent += count
+        deliveries_send_claimed(deliveries)
+    return sent
+
+
+def _send_one_by_one(reminder_ids: list[int], now: datetime | None) -> int:
     sent = 0
     for reminder_id in reminder_ids:
         try:
