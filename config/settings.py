@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "visitflow.reminders",
     "visitflow.tradeshows",
     "visitflow.spend",
+    "visitflow.portal",
     "visitflow.api",
 ]
 
@@ -205,6 +206,12 @@ TRADESHOW_RSVP_RATE_LIMIT = (int(os.environ.get("TRADESHOW_RSVP_RATE_LIMIT", "30
 TRADESHOW_CHECKIN_RATE_LIMIT = (int(os.environ.get("TRADESHOW_CHECKIN_RATE_LIMIT", "10")), 600)
 TRADESHOW_UNATTENDED_MINUTES = int(os.environ.get("TRADESHOW_UNATTENDED_MINUTES", "3"))
 TRADESHOW_LEAD_CALL_HOURS = int(os.environ.get("TRADESHOW_LEAD_CALL_HOURS", "48"))
+
+# Visitor self-service links (visitflow.portal, issue 9): how many days after the visit
+# ends a link keeps working; how often a link may be opened or posted to (attempts,
+# seconds) from one address before the answer is 429.
+PORTAL_LINK_DAYS_AFTER_VISIT = int(os.environ.get("PORTAL_LINK_DAYS_AFTER_VISIT", "3"))
+PORTAL_RATE_LIMIT = (int(os.environ.get("PORTAL_RATE_LIMIT", "60")), 600)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
