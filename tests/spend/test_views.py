@@ -256,7 +256,7 @@ def test_finance_confirms_and_exports(spend: dict[str, Any]) -> None:
     assert export.status_code == 200
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet is not None
-    row = [c for c in sheet[2]]
+    row = list(sheet[2])
     assert row[0].number_format == "yyyy-mm-dd"
     assert row[10].value == pytest.approx(980.5)
     assert row[10].number_format == "#,##0.00"

@@ -13,6 +13,7 @@ from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import role_of
 from visitflow.spend import permissions
 from visitflow.spend.models import (
+    CENT,
     COUNTED_STATES,
     ZERO,
     ActualSpend,
@@ -25,6 +26,12 @@ from visitflow.visits.models import Visit, VisitStatus
 from visitflow.visits.selectors import STAND_IN_OPEN_STATES
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _cents(value: Decimal | None) -> Decimal:
+    """Database sums back to exact fen: SQLite adds decimals as binary floats, and an
+    error that small vanishes at two places for any total a company spends."""
+    return (value or ZERO).quantize(CENT)
 
 
 def spend_visit_q(user: User, prefix: str = "") -> Q | None:
@@ -257,9 +264,9 @@ def _grouped(qs: QuerySet[SpendLine], key: str, label: str) -> list[ReportRow]:
         ReportRow(
             key=str(row[key]),
             label=str(row[label] or "—"),
-            planned=row["planned"],
-            standard=row["standard"],
-            actual=actual.get(row[key], ZERO),
+            planned=_cents(row["planned"]),
+            standard=_cents(row["standard"]),
+            actual=_cents(actual.get(row[key])),
             lines=row["n"],
             within=row["within"],
         )
@@ -281,9 +288,9 @@ def report_by_month(qs: QuerySet[SpendLine]) -> list[ReportRow]:
         ReportRow(
             key=row["month"].strftime("%Y-%m"),
             label=row["month"].strftime("%Y-%m"),
-            planned=row["planned"],
-            standard=row["standard"],
-            actual=paid.get(row["month"], ZERO),
+            planned=_cents(row["planned"]),
+            standard=_cents(row["standard"]),
+            actual=_cents(paid.get(row["month"])),
             lines=row["n"],
             within=row["within"],
         )
@@ -339,9 +346,9 @@ def report_totals(qs: QuerySet[SpendLine]) -> ReportTotals:
         paid=Coalesce(Sum("amount_cny"), Value(ZERO), output_field=MONEY)
     )["paid"]
     return ReportTotals(
-        planned=agg["planned"],
-        standard=agg["standard"],
-        actual=paid,
+        planned=_cents(agg["planned"]),
+        standard=_cents(agg["standard"]),
+        actual=_cents(paid),
         lines=agg["n"],
         within=agg["within"],
     )

@@ -700,11 +700,7 @@ def actual_record(
         recorded_by=actor,
     )
     if receipt is not None:
-        content_type, suffix = validate_receipt(receipt)
-        actual.receipt_name = (receipt.name or "")[-200:]
-        actual.receipt_content_type = content_type
-        # The stored name is the server's (ReceiptName); only the suffix follows the content.
-        actual.receipt.save(f"receipt{suffix}", receipt, save=False)
+        _store_receipt(actual, receipt)
     try:
         actual.save()
     except Exception:
@@ -722,6 +718,46 @@ def actual_record(
             "planned_amount": [str(line.planned_amount), str(line.planned_amount)],
             **({"currency": ["", currency]} if currency != CNY else {}),
         },
+    )
+    return actual
+
+
+def _store_receipt(actual: ActualSpend, receipt: UploadedFile) -> None:
+    content_type, suffix = validate_receipt(receipt)
+    actual.receipt_name = (receipt.name or "")[-200:]
+    actual.receipt_content_type = content_type
+    # The stored name is the server's (ReceiptName); only the suffix follows the content.
+    actual.receipt.save(f"receipt{suffix}", receipt, save=False)
+
+
+@transaction.atomic
+def actual_attach_receipt(
+    *, actor: User, actual: ActualSpend, receipt: UploadedFile
+) -> ActualSpend:
+    """The invoice for spend recorded without one. A receipt once attached stays: a wrong
+    one is corrected by voiding the spend and recording it again."""
+    actual = (
+        ActualSpend.objects.select_for_update()
+        .select_related("line__visit__customer")
+        .get(pk=actual.pk)
+    )
+    if actual.voided_at is not None or actual.confirmed_at is not None:
+        raise ApplicationError(_("This spend is voided or confirmed; its receipt stays as it is."))
+    if actual.receipt:
+        msg = _("This spend already has a receipt; void it and record it again to change it.")
+        raise ApplicationError(msg, field_errors={"receipt": [msg]})
+    _store_receipt(actual, receipt)
+    try:
+        actual.save()
+    except Exception:
+        actual.receipt.storage.delete(actual.receipt.name)
+        raise
+    log_activity(
+        actor=actor,
+        action="spend.receipt_attached",
+        obj=actual,
+        customer=actual.line.visit.customer,
+        changes={"receipt": ["", actual.receipt_content_type]},
     )
     return actual
 
