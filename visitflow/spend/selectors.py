@@ -57,7 +57,7 @@ def spend_visit_q(user: User, prefix: str = "") -> Q | None:
 
 
 def line_qs_for_user(user: User) -> QuerySet[SpendLine]:
-    if not user.is_authenticated or not permissions.can_use_spend(user):
+    if not permissions.can_use_spend(user):
         return SpendLine.objects.none()
     qs = SpendLine.objects.all()
     scope = spend_visit_q(user, "visit")

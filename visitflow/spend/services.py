@@ -706,7 +706,7 @@ def actual_record(
     except Exception:
         # No row, no file: a receipt nobody can reach would only take space.
         if actual.receipt:
-            actual.receipt.storage.delete(actual.receipt.name)
+            actual.receipt.storage.delete(actual.receipt.name or "")
         raise
     log_activity(
         actor=actor,
@@ -750,7 +750,7 @@ def actual_attach_receipt(
     try:
         actual.save()
     except Exception:
-        actual.receipt.storage.delete(actual.receipt.name)
+        actual.receipt.storage.delete(actual.receipt.name or "")
         raise
     log_activity(
         actor=actor,

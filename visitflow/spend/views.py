@@ -30,6 +30,7 @@ from visitflow.spend.forms import (
     StandardForm,
 )
 from visitflow.spend.models import SpendLine
+from visitflow.spend.receipts import receipt_response
 from visitflow.visits.models import Visit
 
 PAGE_SIZE = 25
@@ -302,19 +303,7 @@ def receipt_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse
     actual = selectors.actual_get_for_user(_spend_user(request), pk)
     if not permissions.can_download_receipt(request.user, actual):
         raise Http404
-    try:
-        handle = actual.receipt.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    suffix = actual.receipt.name.rsplit(".", 1)[-1] if "." in actual.receipt.name else "bin"
-    response = FileResponse(
-        handle,
-        content_type=actual.receipt_content_type or "application/octet-stream",
-        as_attachment=True,
-        filename=f"receipt-{actual.pk}.{suffix}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return receipt_response(actual)
 
 
 # --- Approvals -------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from visitflow.core.exceptions import ApplicationError
 from visitflow.customers.models import CustomerLevel
 from visitflow.spend import permissions, selectors, services
 from visitflow.spend.models import ActualSpend, SpendLine, SpendStandard
+from visitflow.spend.receipts import receipt_response
 from visitflow.visits.models import Visit
 
 router = Router(tags=["spend"])
@@ -236,15 +237,7 @@ def actual_receipt_download(request: HttpRequest, actual_id: ObjectId) -> FileRe
     actual = selectors.actual_get_for_user(user, actual_id)
     if not permissions.can_download_receipt(user, actual):
         raise HttpError(404, _("Not found."))
-    suffix = actual.receipt.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        actual.receipt.open("rb"),
-        content_type=actual.receipt_content_type,
-        as_attachment=True,
-        filename=f"receipt-{actual.pk}.{suffix}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return receipt_response(actual)
 
 
 @router.post("/spend/actuals/{actual_id}/void", response=ActualOut)

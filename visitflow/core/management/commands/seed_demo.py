@@ -11,6 +11,7 @@ from django.db import connection
 from visitflow.core import demo
 from visitflow.logistics import demo as logistics_demo
 from visitflow.notifications import demo as notifications_demo
+from visitflow.spend.demo import seed_demo_spend
 from visitflow.tradeshows.demo import seed_demo_tradeshow
 from visitflow.visits import demo as visit_demo
 from visitflow.visits.demo_cover import seed_demo_cover
@@ -78,6 +79,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo business trip (SOP 5.2): {seed_demo_cover()}.")
         self.stdout.write(f"Demo trade show (SOP 5.3): {seed_demo_tradeshow()}.")
+        spend = seed_demo_spend()
+        self.stdout.write(
+            f"Demo spend: {spend.standards_created} standards, {spend.lines_created} planned "
+            f"lines, {spend.actuals_created} payments created."
+        )
         if count:
             started = time.perf_counter()
             bulk = demo.bulk_customers(
