@@ -376,3 +376,9 @@ def test_page_query_count_is_fixed(
     client = Client()
     with django_assert_max_num_queries(14):
         assert client.get(page_url(token)).status_code == 200
+
+
+def test_a_new_link_starts_unopened(org: dict[str, Any], visit: Visit, token: str) -> None:
+    Client().get(page_url(token))
+    link, _raw = services.link_issue(actor=org["east_sales"], visit=visit)
+    assert link.open_count == 0 and link.last_opened_at is None

@@ -67,6 +67,8 @@ def link_issue(*, actor: User, visit: Visit) -> tuple[PortalLink, str]:
     link.created_by = actor
     link.revoked_at = None
     link.revoked_by = None
+    link.open_count = 0
+    link.last_opened_at = None
     link.save()
     log_activity(
         actor=actor,

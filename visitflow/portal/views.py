@@ -77,7 +77,9 @@ def guest_view(view: PortalView) -> PortalView:
                 )
             response.headers["Content-Language"] = language
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # The token is in the address: never sent to another site, but the own origin is
+            # (the CSRF check needs it on the forms).
+            response.headers["Referrer-Policy"] = "same-origin"
             return response
 
     return wrapper

@@ -38,6 +38,13 @@ ACTION_LABELS = {
     "request.state": _("updated request"),
     "return_call.recorded": _("recorded the return call"),
     "visit.outcome_recorded": _("recorded the outcome of the visit"),
+    # The visiting party's self-service link (issue 9)
+    "portal.link_created": _("made the visitor's self-service link"),
+    "portal.link_renewed": _("replaced the visitor's self-service link"),
+    "portal.link_revoked": _("revoked the visitor's self-service link"),
+    "portal.change_proposed": _("proposed a change on their link"),
+    "portal.change_confirmed": _("confirmed the visitor's change"),
+    "portal.change_rejected": _("declined the visitor's change"),
     "follow_up.planned": _("planned a follow-up"),
     "follow_up.done": _("logged a follow-up"),
     # Logistics (SOP 5.1 接车/送车, 参观, 领导接见, 纪念品)
