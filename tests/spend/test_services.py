@@ -193,7 +193,9 @@ def test_manager_approves_and_requester_is_told(spend: dict[str, Any]) -> None:
     line = make_line(
         actor=spend["east_sales"], visit=spend["visit"], amount="1300.00", over_reason="x"
     )
+    assert visit_budget(spend["visit"]).approved == Decimal("1200.00")
     services.line_approve(actor=spend["east_manager"], line=line, note="ok")
+    assert visit_budget(spend["visit"]).approved == Decimal("1300.00")
     line.refresh_from_db()
     assert line.status == LineStatus.APPROVED
     assert line.decided_by == spend["east_manager"]

@@ -104,6 +104,9 @@ class Budget:
 
     planned: Decimal = ZERO
     standard: Decimal = ZERO
+    # What may be spent now: lines within the standard or approved over it at their
+    # planned amount, lines still waiting only up to their standard.
+    approved: Decimal = ZERO
     actual: Decimal = ZERO
     lines: int = 0
     over: int = 0
@@ -146,6 +149,9 @@ def budget_from_lines(lines: Iterable[SpendLine]) -> Budget:
             budget.over += 1
         if line.status == LineStatus.PENDING:
             budget.pending += 1
+            budget.approved += min(line.planned_amount, line.standard_amount or ZERO)
+        else:
+            budget.approved += line.planned_amount
         budget.actual += sum(
             (a.amount_cny for a in line.actuals.all() if a.voided_at is None), ZERO
         )

@@ -116,6 +116,7 @@ def visit_spend(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
         "visit_id": visit.pk,
         "planned": budget.planned,
         "standard": budget.standard,
+        "approved": budget.approved,
         "actual": budget.actual,
         "over": budget.over,
         "pending": budget.pending,

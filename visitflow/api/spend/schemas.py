@@ -104,6 +104,7 @@ class BudgetOut(Schema):
     visit_id: int
     planned: Decimal
     standard: Decimal
+    approved: Decimal
     actual: Decimal
     over: int
     pending: int
