@@ -1,16 +1,12 @@
-"""Every write to hospitality spend: standards, planned lines, approvals, actual spend.
-
-Each service runs in one transaction and writes its ActivityLog row there (old → new
-amounts in `changes`); nothing about money is deleted, only voided with a reason."""
+"""Meals, lodging and other spend planned against the standard, and the approval of
+going over it (issue 8; SOP 5.1 step 4)."""
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -20,15 +16,12 @@ from django.utils.translation import gettext_lazy
 from visitflow.accounts.models import Role, User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.services import log_activity
-from visitflow.customers.models import CustomerLevel
 from visitflow.notifications.models import NotificationKind
 from visitflow.notifications.services import notify
 from visitflow.spend import permissions
 from visitflow.spend.models import (
     CENT,
-    CNY,
     MEAL_CATEGORIES,
-    ActualSpend,
     ApproverLevel,
     LineStatus,
     RoomType,
@@ -37,176 +30,11 @@ from visitflow.spend.models import (
     SpendStandard,
     line_units,
 )
-from visitflow.spend.validators import validate_receipt
+from visitflow.spend.services._amounts import clean_amount, required_text
+from visitflow.spend.services.standards import standard_in_force
 from visitflow.visits.models import Visit, VisitStatus
 
 HUNDRED = Decimal(100)
-
-
-# --- Amounts ---------------------------------------------------------------------------
-
-
-def clean_amount(value: Any, *, field: str, allow_zero: bool = True) -> Decimal:
-    """An exact amount in CNY: a Decimal with at most two places, not negative, not absurd.
-    Floats are refused: 0.1 + 0.2 is not 0.3 in binary."""
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        msg = _("Enter an amount such as 1280.00.")
-        raise ApplicationError(msg, field_errors={field: [msg]})
-    if amount < 0 or (amount == 0 and not allow_zero):
-        msg = (
-            _("The amount must be more than zero.")
-            if not allow_zero
-            else _("The amount may not be negative.")
-        )
-        raise ApplicationError(msg, field_errors={field: [msg]})
-    if amount != amount.quantize(CENT):
-        msg = _("Amounts are kept to the fen: at most two decimal places.")
-        raise ApplicationError(msg, field_errors={field: [msg]})
-    limit = Decimal(settings.SPEND_MAX_LINE_CNY)
-    if amount > limit:
-        msg = _("%(amount)s is more than the %(limit)s one line may hold; check the amount.") % {
-            "amount": f"{amount:,.2f}",
-            "limit": f"{limit:,.0f}",
-        }
-        raise ApplicationError(msg, field_errors={field: [msg]})
-    return amount.quantize(CENT)
-
-
-def _required(value: str, *, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, field_errors={field: [message]})
-    return value
-
-
-# --- Standards -------------------------------------------------------------------------
-
-
-def standard_in_force(
-    *, level: CustomerLevel | int, category: str, on: date, room_type: str = ""
-) -> SpendStandard | None:
-    """The newest version applying on `on`. A hotel standard for the room type wins over
-    the level's general hotel standard (room type left empty)."""
-    level_id = level if isinstance(level, int) else level.pk
-    qs = SpendStandard.objects.filter(level_id=level_id, category=category, valid_from__lte=on)
-    if category == SpendCategory.HOTEL_NIGHT and room_type:
-        specific = qs.filter(room_type=room_type).order_by("-valid_from").first()
-        if specific is not None:
-            return specific
-    return qs.filter(room_type="").order_by("-valid_from").first()
-
-
-def _clean_percent(value: Any) -> Decimal:
-    try:
-        percent = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        percent = Decimal("NaN")
-    if not percent.is_finite() or percent < 0 or percent > 1000:
-        msg = _("Enter a percentage between 0 and 1000.")
-        raise ApplicationError(msg, field_errors={"manager_max_over_percent": [msg]})
-    return percent.quantize(CENT)
-
-
-_STANDARD_FIELDS = ["amount", "valid_from", "manager_max_over_percent", "room_type", "note"]
-
-
-@transaction.atomic
-def standard_create(
-    *,
-    actor: User,
-    level: CustomerLevel,
-    category: str,
-    amount: Any,
-    valid_from: date,
-    room_type: str = "",
-    manager_max_over_percent: Any = Decimal("20"),
-    note: str = "",
-    previous: SpendStandard | None = None,
-) -> SpendStandard:
-    if category not in SpendCategory.values:
-        msg = _("Choose a category.")
-        raise ApplicationError(msg, field_errors={"category": [msg]})
-    if room_type not in RoomType.values:
-        msg = _("Choose a room type.")
-        raise ApplicationError(msg, field_errors={"room_type": [msg]})
-    if room_type and category != SpendCategory.HOTEL_NIGHT:
-        msg = _("A room type belongs only to a hotel standard.")
-        raise ApplicationError(msg, field_errors={"room_type": [msg]})
-    standard = SpendStandard(
-        level=level,
-        category=category,
-        room_type=room_type,
-        amount=clean_amount(amount, field="amount"),
-        valid_from=valid_from,
-        manager_max_over_percent=_clean_percent(manager_max_over_percent),
-        note=(note or "").strip()[:300],
-        created_by=actor,
-    )
-    if SpendStandard.objects.filter(
-        level=level, category=category, room_type=room_type, valid_from=valid_from
-    ).exists():
-        msg = _("A standard for this level and category already applies from %(day)s.") % {
-            "day": valid_from.isoformat()
-        }
-        raise ApplicationError(msg, field_errors={"valid_from": [msg]})
-    previous = previous or standard_in_force(
-        level=level, category=category, on=valid_from, room_type=room_type
-    )
-    if previous is not None and previous.room_type != room_type:
-        previous = None  # the general hotel standard is not what this one changes
-    try:
-        with transaction.atomic():
-            standard.save()
-    except IntegrityError as exc:
-        msg = _("A standard for this level and category already applies from that date.")
-        raise ApplicationError(msg, field_errors={"valid_from": [msg]}) from exc
-    before = dict.fromkeys(_STANDARD_FIELDS, "")
-    if previous is not None:
-        before = {name: str(getattr(previous, name)) for name in _STANDARD_FIELDS}
-    after = {name: str(getattr(standard, name)) for name in _STANDARD_FIELDS}
-    log_activity(
-        actor=actor,
-        action="spend.standard_changed" if previous else "spend.standard_created",
-        obj=standard,
-        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
-    )
-    return standard
-
-
-def standard_update(
-    *,
-    actor: User,
-    standard: SpendStandard,
-    amount: Any,
-    valid_from: date,
-    manager_max_over_percent: Any,
-    note: str = "",
-) -> SpendStandard:
-    """A change is a new version from `valid_from`: lines already planned keep the
-    standard they were planned against, and days before `valid_from` keep the old one."""
-    if valid_from <= standard.valid_from:
-        msg = _("A changed standard applies from a day after %(day)s.") % {
-            "day": standard.valid_from.isoformat()
-        }
-        raise ApplicationError(msg, field_errors={"valid_from": [msg]})
-    return standard_create(
-        actor=actor,
-        level=standard.level,
-        category=standard.category,
-        room_type=standard.room_type,
-        amount=amount,
-        valid_from=valid_from,
-        manager_max_over_percent=manager_max_over_percent,
-        note=note,
-        previous=standard,
-    )
-
 
 # --- Planning against the standard -----------------------------------------------------
 
@@ -408,7 +236,7 @@ def _apply_plan(line: SpendLine, *, over_reason: str) -> None:
         line.over_reason = ""
         return
     # Issue 8: going over is a deliberate decision, so it says why.
-    line.over_reason = _required(
+    line.over_reason = required_text(
         over_reason,
         field="over_reason",
         message=_("This is over the standard: give a reason for the approver."),
@@ -613,7 +441,7 @@ def line_approve(*, actor: User, line: SpendLine, note: str = "") -> SpendLine:
 
 @transaction.atomic
 def line_refuse(*, actor: User, line: SpendLine, note: str) -> SpendLine:
-    note = _required(note, field="note", message=_("Say why the spend is refused."))
+    note = required_text(note, field="note", message=_("Say why the spend is refused."))
     return _decide(
         actor=actor, line=line, status=LineStatus.REFUSED, note=note, action="spend.line_refused"
     )
@@ -621,7 +449,7 @@ def line_refuse(*, actor: User, line: SpendLine, note: str) -> SpendLine:
 
 @transaction.atomic
 def line_void(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
-    reason = _required(reason, field="reason", message=_("Say why the line is voided."))
+    reason = required_text(reason, field="reason", message=_("Say why the line is voided."))
     line = SpendLine.objects.select_for_update().get(pk=line.pk)
     if line.status == LineStatus.VOID:
         raise ApplicationError(_("This line is already voided."))
@@ -639,173 +467,3 @@ def line_void(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
         changes={"status": [before, LineStatus.VOID], "void_reason": ["", line.void_reason]},
     )
     return line
-
-
-# --- Actual spend ----------------------------------------------------------------------
-
-
-def _clean_currency(currency: str, rate: Any) -> tuple[str, Decimal | None]:
-    currency = (currency or CNY).strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        msg = _("Enter a three-letter currency code such as CNY or USD.")
-        raise ApplicationError(msg, field_errors={"currency": [msg]})
-    if currency == CNY:
-        return currency, None
-    if rate in (None, ""):
-        msg = _("Spend in %(currency)s needs its rate to CNY.") % {"currency": currency}
-        raise ApplicationError(msg, field_errors={"exchange_rate": [msg]})
-    try:
-        value = Decimal(str(rate))
-    except (InvalidOperation, ValueError):
-        value = Decimal("NaN")
-    if not value.is_finite() or value <= 0 or value > 10000:
-        msg = _("Enter a rate to CNY above 0, such as 7.1234.")
-        raise ApplicationError(msg, field_errors={"exchange_rate": [msg]})
-    return currency, value.quantize(Decimal("0.000001"))
-
-
-@transaction.atomic
-def actual_record(
-    *,
-    actor: User,
-    line: SpendLine,
-    amount: Any,
-    payer: User,
-    paid_on: date,
-    currency: str = CNY,
-    exchange_rate: Any = None,
-    deviation_note: str = "",
-    receipt: UploadedFile | None = None,
-) -> ActualSpend:
-    line = SpendLine.objects.select_for_update().select_related("visit__customer").get(pk=line.pk)
-    if line.status == LineStatus.VOID:
-        raise ApplicationError(_("This line is voided; spend is not recorded on it."))
-    if line.status == LineStatus.REFUSED:
-        raise ApplicationError(
-            _("This line was refused; ask again with a reason or plan within the standard.")
-        )
-    value = clean_amount(amount, field="amount", allow_zero=False)
-    currency, rate = _clean_currency(currency, exchange_rate)
-    amount_cny = (value * rate).quantize(CENT) if rate is not None else value
-    clean_amount(amount_cny, field="amount")
-    actual = ActualSpend(
-        line=line,
-        amount=value,
-        currency=currency,
-        exchange_rate=rate,
-        amount_cny=amount_cny,
-        payer=payer,
-        paid_on=paid_on,
-        deviation_note=(deviation_note or "").strip()[:500],
-        recorded_by=actor,
-    )
-    if receipt is not None:
-        _store_receipt(actual, receipt)
-    try:
-        actual.save()
-    except Exception:
-        # No row, no file: a receipt nobody can reach would only take space.
-        if actual.receipt:
-            actual.receipt.storage.delete(actual.receipt.name or "")
-        raise
-    log_activity(
-        actor=actor,
-        action="spend.actual_recorded",
-        obj=actual,
-        customer=line.visit.customer,
-        changes={
-            "amount_cny": ["", str(amount_cny)],
-            "planned_amount": [str(line.planned_amount), str(line.planned_amount)],
-            **({"currency": ["", currency]} if currency != CNY else {}),
-        },
-    )
-    return actual
-
-
-def _store_receipt(actual: ActualSpend, receipt: UploadedFile) -> None:
-    content_type, suffix = validate_receipt(receipt)
-    actual.receipt_name = (receipt.name or "")[-200:]
-    actual.receipt_content_type = content_type
-    # The stored name is the server's (ReceiptName); only the suffix follows the content.
-    actual.receipt.save(f"receipt{suffix}", receipt, save=False)
-
-
-@transaction.atomic
-def actual_attach_receipt(
-    *, actor: User, actual: ActualSpend, receipt: UploadedFile
-) -> ActualSpend:
-    """The invoice for spend recorded without one. A receipt once attached stays: a wrong
-    one is corrected by voiding the spend and recording it again."""
-    actual = (
-        ActualSpend.objects.select_for_update()
-        .select_related("line__visit__customer")
-        .get(pk=actual.pk)
-    )
-    if actual.voided_at is not None or actual.confirmed_at is not None:
-        raise ApplicationError(_("This spend is voided or confirmed; its receipt stays as it is."))
-    if actual.receipt:
-        msg = _("This spend already has a receipt; void it and record it again to change it.")
-        raise ApplicationError(msg, field_errors={"receipt": [msg]})
-    _store_receipt(actual, receipt)
-    try:
-        actual.save()
-    except Exception:
-        actual.receipt.storage.delete(actual.receipt.name or "")
-        raise
-    log_activity(
-        actor=actor,
-        action="spend.receipt_attached",
-        obj=actual,
-        customer=actual.line.visit.customer,
-        changes={"receipt": ["", actual.receipt_content_type]},
-    )
-    return actual
-
-
-@transaction.atomic
-def actual_void(*, actor: User, actual: ActualSpend, reason: str) -> ActualSpend:
-    reason = _required(reason, field="reason", message=_("Say why this spend is voided."))
-    actual = (
-        ActualSpend.objects.select_for_update()
-        .select_related("line__visit__customer")
-        .get(pk=actual.pk)
-    )
-    if actual.voided_at is not None:
-        raise ApplicationError(_("This spend is already voided."))
-    if actual.confirmed_at is not None:
-        raise ApplicationError(
-            _("Finance has confirmed this spend for reimbursement; ask finance to reverse it.")
-        )
-    actual.voided_at = timezone.now()
-    actual.voided_by = actor
-    actual.void_reason = reason[:300]
-    actual.save()
-    log_activity(
-        actor=actor,
-        action="spend.actual_voided",
-        obj=actual,
-        customer=actual.line.visit.customer,
-        changes={"amount_cny": [str(actual.amount_cny), "0.00"], "void_reason": ["", reason]},
-    )
-    return actual
-
-
-@transaction.atomic
-def actual_confirm(*, actor: User, actual: ActualSpend) -> ActualSpend:
-    """Finance confirms a paid line for reimbursement."""
-    if not permissions.can_confirm_actuals(actor):
-        raise ApplicationError(_("Only finance confirms spend for reimbursement."))
-    done = ActualSpend.objects.filter(
-        pk=actual.pk, voided_at__isnull=True, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now(), confirmed_by=actor)
-    if done != 1:
-        raise ApplicationError(_("This spend is already confirmed or voided."))
-    actual.refresh_from_db()
-    log_activity(
-        actor=actor,
-        action="spend.actual_confirmed",
-        obj=actual,
-        customer=actual.line.visit.customer,
-        changes={"confirmed": ["", "1"]},
-    )
-    return actual
