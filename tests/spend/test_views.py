@@ -304,3 +304,73 @@ def test_the_visit_page_shows_the_budget_only_to_those_who_may(spend: dict[str, 
     nav = login(spend["reception"]).get("/").content.decode()
     assert 'data-testid="nav-spend"' not in nav
     assert 'data-testid="nav-spend"' in login(spend["east_sales"]).get(url).content.decode()
+
+
+def test_changing_a_line_judges_it_again(spend: dict[str, Any]) -> None:
+    line = make_line(actor=spend["east_sales"], visit=spend["visit"], amount="1000.00")
+    client = login(spend["east_sales"])
+    url = f"/spend/lines/{line.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "1000.00" in page
+    refused = client.post(url, _banquet(planned_amount="1300.00", guests="2", hosts="2"))
+    assert refused.status_code == 422
+    assert "1300.00" in refused.content.decode()
+    ok = client.post(
+        url, _banquet(planned_amount="1300.00", guests="2", hosts="2", over_reason="加菜")
+    )
+    assert ok.status_code == 302
+    line.refresh_from_db()
+    assert line.status == LineStatus.PENDING
+    assert line.planned_amount == Decimal("1300.00")
+    hotel = client.post(url, {**_banquet(), "category": "hotel_night"})
+    assert hotel.status_code == 422
+    assert login(spend["south_sales"]).get(url).status_code == 404
+    assert login(spend["finance"]).get(url).status_code == 403
+
+
+def test_the_visit_spend_page_query_count_is_constant(
+    spend: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    visit = spend["visit"]
+    client = login(spend["east_sales"])
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            line = make_line(actor=spend["east_sales"], visit=visit, amount="900.00")
+            services.actual_record(
+                actor=spend["east_sales"],
+                line=line,
+                amount="880.00",
+                payer=spend["east_sales"],
+                paid_on=date(2026, 12, 10),
+            )
+
+    add(2)
+    client.get(f"/spend/visit/{visit.pk}/")
+    with django_assert_max_num_queries(20) as small:
+        client.get(f"/spend/visit/{visit.pk}/")
+    add(6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(f"/spend/visit/{visit.pk}/")
+    assert response.content.decode().count('data-testid="spend-line"') == 8
+
+
+def test_confirm_and_report_pages_query_counts(
+    spend: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for n in range(6):
+        line = make_line(actor=spend["east_sales"], visit=spend["visit"], amount=f"{900 + n}.00")
+        services.actual_record(
+            actor=spend["east_sales"],
+            line=line,
+            amount="880.00",
+            payer=spend["east_sales"],
+            paid_on=date(2026, 12, 10),
+        )
+    client = login(spend["finance"])
+    client.get("/spend/confirm/")
+    with django_assert_max_num_queries(10):
+        response = client.get("/spend/confirm/")
+    assert response.content.decode().count('data-testid="confirm-row"') == 6
+    with django_assert_max_num_queries(20):
+        assert client.get("/spend/").status_code == 200

@@ -13,7 +13,12 @@ from visitflow.spend.models import CENT, MEAL_CATEGORIES, RoomType, SpendCategor
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
+
 # What each planning form is for (SOP 5.1 step 4: meals and lodging; the rest beside them).
+def kind_of(category: str) -> str:
+    return next(kind for kind, spec in KINDS.items() if category in spec["categories"])
+
+
 KINDS: dict[str, dict[str, Any]] = {
     "meal": {
         "title": gettext_lazy("Plan a meal"),
@@ -101,6 +106,30 @@ class SpendLineForm(forms.Form):
             if rate is not None and data.get("nights") and data.get("rooms"):
                 data["planned_amount"] = (rate * data["nights"] * data["rooms"]).quantize(CENT)
         return data
+
+    @classmethod
+    def initial_for(cls, line: Any) -> dict[str, Any]:
+        initial = {
+            name: getattr(line, name)
+            for name in (
+                "category",
+                "date",
+                "venue",
+                "room_type",
+                "guests",
+                "hosts",
+                "nights",
+                "rooms",
+                "description",
+                "planned_amount",
+                "over_reason",
+            )
+        }
+        if line.nights and line.rooms:
+            initial["planned_rate"] = (line.planned_amount / (line.nights * line.rooms)).quantize(
+                CENT
+            )
+        return initial
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -9,6 +9,7 @@ urlpatterns = [
     path("report.xlsx", views.reports_export, name="reports_export"),
     path("visit/<int:pk>/", views.visit_spend, name="visit"),
     path("visit/<int:pk>/plan/<str:kind>/", views.line_plan, name="line_plan"),
+    path("lines/<int:pk>/edit/", views.line_edit, name="line_edit"),
     path("lines/<int:pk>/void/", views.line_void, name="line_void"),
     path("lines/<int:pk>/resubmit/", views.line_resubmit, name="line_resubmit"),
     path("lines/<int:pk>/actual/", views.actual_record, name="actual_record"),

@@ -28,6 +28,7 @@ from visitflow.spend.forms import (
     ReportFilterForm,
     SpendLineForm,
     StandardForm,
+    kind_of,
 )
 from visitflow.spend.models import SpendLine
 from visitflow.spend.receipts import receipt_response
@@ -167,6 +168,36 @@ def _line_for_change(request: AuthenticatedHttpRequest, pk: int) -> SpendLine:
     if not permissions.can_plan_spend(request.user, line.visit):
         raise PermissionDenied
     return line
+
+
+@login_required
+def line_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change a planned line; it is judged again, and over the standard asks again."""
+    line = _line_for_change(request, pk)
+    visit = line.visit
+    kind = kind_of(line.category)
+    data = request.POST if request.method == "POST" else None
+    form = SpendLineForm(data, kind=kind, initial=SpendLineForm.initial_for(line))
+    if data is not None and request.htmx and request.POST.get("preview"):
+        return render(
+            request,
+            "spend/_standard_preview.html",
+            {"preview": _preview(visit, form), "kind": kind},
+        )
+    preview = _preview(visit, form) if data is not None else None
+    if data is not None and form.is_valid():
+        try:
+            changes = form.service_kwargs()
+            line = services.line_update(actor=request.user, line=line, data=changes)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Line changed."))
+            return redirect(_visit_url(visit.pk, f"line-{line.pk}"))
+    context = _plan_context(visit, kind, form, preview)
+    context.update({"line": line, "title": _("Change the plan")})
+    status = 422 if data is not None else 200
+    return render(request, "spend/line_plan.html", context, status=status)
 
 
 @login_required

@@ -299,6 +299,12 @@ def line_plan(
     return line
 
 
+def _same_kind(old: str, new: str) -> bool:
+    groups = [set(MEAL_CATEGORIES), {SpendCategory.HOTEL_NIGHT}]
+    others = {SpendCategory.GIFT_PER_VISITOR, SpendCategory.LOCAL_TRANSPORT, SpendCategory.OTHER}
+    return any(old in group and new in group for group in [*groups, others])
+
+
 def _ensure_changeable(line: SpendLine) -> None:
     if line.status == LineStatus.VOID:
         raise ApplicationError(_("This line is voided; plan a new one instead."))
@@ -322,6 +328,12 @@ def line_update(*, actor: User, line: SpendLine, data: dict[str, Any]) -> SpendL
             setattr(line, name, value.strip() if isinstance(value, str) else value)
     if "planned_amount" in data:
         line.planned_amount = clean_amount(data["planned_amount"], field="planned_amount")
+    if "category" in data and data["category"] != line.category:
+        # Lunch may become a banquet; a meal does not become a hotel night.
+        if not _same_kind(line.category, data["category"]):
+            msg = _("Plan a new line for a different kind of spend.")
+            raise ApplicationError(msg, field_errors={"category": [msg]})
+        line.category = data["category"]
     if line.room_type not in RoomType.values or (
         line.room_type and line.category != SpendCategory.HOTEL_NIGHT
     ):
@@ -333,7 +345,16 @@ def line_update(*, actor: User, line: SpendLine, data: dict[str, Any]) -> SpendL
     was_approved = line.status == LineStatus.APPROVED
     unchanged_money = all(
         before[k] == _line_snapshot(line)[k]
-        for k in ("date", "room_type", "guests", "hosts", "nights", "rooms", "planned_amount")
+        for k in (
+            "category",
+            "date",
+            "room_type",
+            "guests",
+            "hosts",
+            "nights",
+            "rooms",
+            "planned_amount",
+        )
     )
     if was_approved and unchanged_money:
         line.save()  # venue or description only: the decision stands
