@@ -627,7 +627,7 @@ BULK_ROUTES = [r for routes in ROUTES.values() for r in routes]
 VISIT_COLUMNS = (
     "id", "created", "updated", "customer_id", "host_id", "status", "purposes",
     "purpose_notes", "importance", "starts_at", "ends_at", "wants_pickup", "wants_dropoff",
-    "wants_lodging", "party_size", "notes", "cancel_reason",
+    "wants_lodging", "party_size", "notes", "cancel_reason", "outcome", "outcome_note",
 )  # fmt: skip
 VISITOR_COLUMNS = (
     "created", "updated", "visit_id", "name", "gender", "title", "mobile", "features",
@@ -817,6 +817,7 @@ def bulk_visits(
                         purposes_field.get_db_prep_save(v.purposes, connection),
                         v.purpose_notes, v.importance, adapt(v.starts_at), adapt(v.ends_at),
                         v.wants_pickup, v.wants_dropoff, v.wants_lodging, v.party_size, "", "",
+                        "", "",
                     )
                     for v in visits
                 ],
