@@ -40,6 +40,10 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as the vendors' endpoints do: a worker reuses its connection.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # or each answer waits for a delayed ACK
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
