@@ -382,3 +382,13 @@ def test_a_new_link_starts_unopened(org: dict[str, Any], visit: Visit, token: st
     Client().get(page_url(token))
     link, _raw = services.link_issue(actor=org["east_sales"], visit=visit)
     assert link.open_count == 0 and link.last_opened_at is None
+
+
+def test_a_correction_keeps_only_what_changed(visit: Visit, token: str) -> None:
+    client = Client(headers={"Accept-Language": "en"})
+    url = reverse("portal:visitor_correct", args=[token, 1])
+    same = {"visitor1-name": "王建国", "visitor1-features": "戴眼镜，灰色西装"}
+    response = client.post(url, same)
+    assert response.status_code == 422 and "Nothing was changed." in response.content.decode()
+    client.post(url, {**same, "visitor1-mobile": "13912345678"})
+    assert PortalChange.objects.get().data == {"mobile": "+8613912345678"}

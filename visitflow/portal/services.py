@@ -173,7 +173,19 @@ def change_propose(
         if kind in (ChangeKind.LEG_ADD, ChangeKind.LEG_UPDATE)
         else VISITOR_DATA_FIELDS
     )
-    clean = {name: _as_json(data.get(name)) for name in fields if data.get(name) not in (None, "")}
+    current = leg if kind == ChangeKind.LEG_UPDATE else None
+    current = current or (visitor if kind == ChangeKind.VISITOR_UPDATE else None)
+    clean: dict[str, Any] = {}
+    for name in fields:
+        value = data.get(name)
+        before = getattr(current, name, None) if current is not None else None
+        if current is not None and (value or None) == (before or None):
+            continue  # a correction keeps only what the party changed
+        if value in (None, "") and current is None:
+            continue
+        clean[name] = _as_json(value) if value is not None else ""
+    if not clean:
+        raise ApplicationError(_("Nothing was changed."))
     change = PortalChange.objects.create(
         visit=visit,
         kind=kind,
@@ -191,8 +203,9 @@ def _leg_values(change: PortalChange) -> dict[str, Any]:
         name: change.data[name] for name in LEG_DATA_FIELDS if name in change.data
     }
     for name in LEG_TIME_FIELDS:
-        if change.data.get(name):
-            values[name] = datetime.fromisoformat(change.data[name])
+        if name in change.data:  # "" clears the departure time
+            raw = change.data[name]
+            values[name] = datetime.fromisoformat(raw) if raw else None
     return values
 
 
