@@ -81,6 +81,14 @@ def test_banquet_over_the_standard_approved_by_the_manager(
     expect(page.get_by_test_id("spend-line")).to_contain_text(str(manager))
     screenshot(page, "spend-visit-lines")
 
+    money = new_page()
+    log_in(money, finance)
+    money.goto("/spend/")
+    expect(money.get_by_test_id("within-rate")).to_have_text("0%")
+    expect(money.locator("[data-spend-chart='chart-customer'] svg")).to_be_attached()
+    expect(money.get_by_test_id("overruns")).to_contain_text("签约前宴请")
+    screenshot(money, "spend-reports")
+
     phone = new_page(phone=True)
     log_in(phone, host)
     phone.goto(f"/spend/visit/{visit.pk}/")

@@ -217,6 +217,9 @@ class StandardForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
 
+FILTER_DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
 class ReportFilterForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE_INPUT)
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=FILTER_DATE)
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=FILTER_DATE)

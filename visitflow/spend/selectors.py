@@ -317,6 +317,10 @@ def report_by(qs: QuerySet[SpendLine], group: str) -> list[ReportRow]:
         return report_by_month(qs)
     key, label = REPORT_GROUPS[group]
     rows = _grouped(qs, key, label)
+    if group == "salesperson":
+        people = {str(u.pk): str(u) for u in User.objects.filter(pk__in=[r.key for r in rows])}
+        for row in rows:
+            row.label = people.get(row.key, row.label)
     if group == "visit":
         starts = dict(
             Visit.objects.filter(pk__in=[int(r.key) for r in rows]).values_list("pk", "starts_at")
