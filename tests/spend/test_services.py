@@ -480,3 +480,24 @@ def test_stored_lines_add_up_exactly(spend: dict[str, Any], amounts: list[Decima
     budget = visit_budget(visit)
     assert budget.planned == sum(amounts, Decimal(0))
     assert budget.standard == Decimal("320.00") * len(amounts)
+
+
+def test_receipts_have_no_public_address(spend: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = make_line(actor=spend["east_sales"], visit=spend["visit"])
+    actual = services.actual_record(
+        actor=spend["east_sales"],
+        line=line,
+        amount="10.00",
+        payer=spend["east_sales"],
+        paid_on=date(2026, 12, 10),
+        receipt=SimpleUploadedFile("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20),
+    )
+    assert actual.receipt_content_type == "image/jpeg"
+    with pytest.raises(ValueError, match="no public address"):
+        _ = actual.receipt.url
+    log = ActivityLog.objects.get(action="spend.actual_recorded")
+    assert log.actor == spend["east_sales"]
+    assert log.changes["amount_cny"] == ["", "10.00"]
+    assert log.customer == spend["visit"].customer

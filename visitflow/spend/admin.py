@@ -37,3 +37,4 @@ class SpendLineAdmin(ReadOnlyAdmin):
 class ActualSpendAdmin(ReadOnlyAdmin):
     list_display = ("line", "amount_cny", "paid_on", "payer", "confirmed_at", "voided_at")
     list_select_related = ("line", "payer")
+    exclude = ("receipt",)  # reached only through the permission-checked download

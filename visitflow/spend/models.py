@@ -290,6 +290,9 @@ class ReceiptStorage(FileSystemStorage):
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
+    def url(self, name: str | None) -> str:
+        raise ValueError("Receipts have no public address; use the download view.")
+
 
 @deconstructible
 class ReceiptName:
