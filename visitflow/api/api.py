@@ -9,6 +9,7 @@ from visitflow.api.errors import register_exception_handlers
 from visitflow.api.logistics.operations import router as logistics_operations_router
 from visitflow.api.logistics.router import router as logistics_router
 from visitflow.api.notifications.router import router as notifications_router
+from visitflow.api.portal.router import router as portal_router
 from visitflow.api.spend.router import router as spend_router
 from visitflow.api.tokens.router import router as tokens_router
 from visitflow.api.tradeshows.router import router as tradeshows_router
@@ -31,3 +32,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", logistics_operations_router)
 api.add_router("/", tradeshows_router)
 api.add_router("/", spend_router)
+api.add_router("/", portal_router)

@@ -173,8 +173,11 @@ def change_propose(
         if kind in (ChangeKind.LEG_ADD, ChangeKind.LEG_UPDATE)
         else VISITOR_DATA_FIELDS
     )
-    current = leg if kind == ChangeKind.LEG_UPDATE else None
-    current = current or (visitor if kind == ChangeKind.VISITOR_UPDATE else None)
+    current: TravelLeg | Visitor | None = None
+    if kind == ChangeKind.LEG_UPDATE:
+        current = leg
+    elif kind == ChangeKind.VISITOR_UPDATE:
+        current = visitor
     clean: dict[str, Any] = {}
     for name in fields:
         value = data.get(name)
