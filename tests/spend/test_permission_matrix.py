@@ -112,3 +112,30 @@ def test_the_visit_page_panel_follows_the_matrix(world: dict[str, Any]) -> None:
         response = login(world["people"][name]).get(url)
         assert response.status_code == 200, name
         assert ('data-testid="visit-budget"' in response.content.decode()) is shown, name
+
+
+# Who may approve, by how far the line is over: 1300 of 1200 (manager's range) and 2000
+# of 1200 (a director's). The person who planned it never approves it.
+APPROVE: dict[str, dict[str, int]] = {
+    #          esal es2  emgr ssal smgr rcpt drv  dir  gm   fin  adm
+    "1300.00": dict(
+        zip(PEOPLE, [403, 404, 200, 404, 404, 403, 403, 200, 200, 403, 403], strict=True)
+    ),
+    "2000.00": dict(
+        zip(PEOPLE, [403, 404, 422, 404, 404, 403, 403, 200, 200, 403, 403], strict=True)
+    ),
+}
+
+
+@pytest.mark.parametrize("amount", list(APPROVE))
+def test_approval_matrix(spend: dict[str, Any], amount: str) -> None:
+    got = {}
+    for name in PEOPLE:
+        line = make_line(
+            actor=spend["east_sales"], visit=spend["visit"], amount=amount, over_reason="签约"
+        )
+        response = login(spend[name]).post(
+            f"/api/spend/lines/{line.pk}/approve", {}, content_type="application/json"
+        )
+        got[name] = response.status_code
+    assert got == APPROVE[amount]
