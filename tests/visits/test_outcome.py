@@ -294,3 +294,26 @@ def test_api_cancelled_visit_is_409(org: dict[str, Any]) -> None:
     visit = services.visit_cancel(actor=host, visit=make_visit(actor=host), reason="改期")
     response = post(login(host), f"/api/visits/{visit.pk}/outcome", {"outcome": "no_deal"})
     assert response.status_code == 409
+
+
+def test_list_filters_by_outcome_in_constant_queries(
+    org: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    host = org["east_sales"]
+    deals = [arrived_visit(host) for _n in range(2)]
+    for visit in deals:
+        services.visit_record_outcome(actor=host, visit=visit, outcome="deal", amount=Decimal(5))
+    lost = arrived_visit(host)
+    services.visit_record_outcome(actor=host, visit=lost, outcome="no_deal")
+    open_one = arrived_visit(host)
+    client = login(host)
+    url = reverse("visits:list")
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"period": "", "outcome": "deal"})
+    assert {v.pk for v in page.context["page"].object_list} == {v.pk for v in deals}
+    none = client.get(url, {"period": "", "outcome": "none"})
+    assert {v.pk for v in none.context["page"].object_list} == {open_one.pk}
+    api = client.get("/api/visits", {"outcome": "no_deal"}).json()
+    assert [item["id"] for item in api["items"]] == [lost.pk]
+    assert api["items"][0]["outcome"] == "no_deal"
+    assert client.get("/api/visits", {"outcome": "won"}).status_code == 422

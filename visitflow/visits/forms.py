@@ -291,10 +291,19 @@ class VisitFilterForm(forms.Form):
             ("past", _("Past")),
         ],
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[
+            ("", _("Any outcome")),
+            *VisitOutcome.choices[1:],
+            ("none", _("Not recorded")),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("status", "period"):
+        for name in ("status", "period", "outcome"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
 

@@ -26,6 +26,7 @@ from visitflow.visits.models import (
     StepState,
     TravelLeg,
     Visit,
+    VisitOutcome,
     VisitRequest,
     VisitStatus,
     VisitStep,
@@ -119,6 +120,7 @@ class VisitFilters:
     host: int | None = None
     period: str = ""  # upcoming, today, past
     customer: int | None = None
+    outcome: str = ""  # deal, negotiating, no_deal; "none": not recorded
 
 
 def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> QuerySet[Visit]:
@@ -129,6 +131,10 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
         qs = qs.filter(Q(customer__name__icontains=term) | Q(customer__short_name__icontains=term))
     if filters.status in VisitStatus.values:
         qs = qs.filter(status=filters.status)
+    if filters.outcome == "none":
+        qs = qs.filter(outcome=VisitOutcome.NOT_RECORDED)
+    elif filters.outcome and filters.outcome in VisitOutcome.values:
+        qs = qs.filter(outcome=filters.outcome)
     if filters.host:
         qs = qs.filter(host_id=filters.host)
     if filters.customer:

@@ -98,6 +98,7 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         q=data.get("q") or "",
         status=data.get("status") or "",
         period=data.get("period") or ("" if form.is_bound else "upcoming"),
+        outcome=data.get("outcome") or "",
     )
     context = {
         "form": form,

@@ -169,6 +169,7 @@ def visit_list(request: HttpRequest, filters: Query[VisitFilterParams]) -> Query
             host=filters.host,
             period=filters.period,
             customer=filters.customer,
+            outcome=filters.outcome,
         ),
     )
 

@@ -72,6 +72,9 @@ class VisitFilterParams(InputSchema):
     host: int | None = Field(None, ge=1, le=MAX_ID, description="Host's user id")
     period: Period = ""
     customer: int | None = Field(None, ge=1, le=MAX_ID, description="Customer id")
+    outcome: Literal["", "deal", "negotiating", "no_deal", "none"] = Field(
+        "", description='Outcome of the visit; "none": not recorded yet'
+    )
 
 
 class CustomerRefOut(Schema):
@@ -93,6 +96,7 @@ class VisitListItemOut(Schema):
     wants_dropoff: bool
     wants_lodging: bool
     party_size: int
+    outcome: str = Field(..., description='deal, negotiating, no_deal; "" when not recorded')
     created: datetime
     updated: datetime
 
@@ -215,7 +219,6 @@ class VisitOut(VisitListItemOut):
     warnings: list[str] = Field(
         ..., description="SOP 5.2: the host (or stand-in) is away at some time of the visit"
     )
-    outcome: str = Field(..., description='deal, negotiating, no_deal; "" when not recorded')
     deal_amount: Decimal | None = Field(..., description="CNY, only for a deal")
     outcome_note: str
     outcome_at: datetime | None
