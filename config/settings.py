@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "visitflow.tradeshows",
     "visitflow.spend",
     "visitflow.portal",
+    "visitflow.imports",
     "visitflow.api",
 ]
 
@@ -188,6 +189,10 @@ STORAGES = {
 # through the permission-checked download view; uploads above this size are refused.
 SPEND_RECEIPT_ROOT = Path(os.environ.get("SPEND_RECEIPT_ROOT", VAR_DIR / "receipts"))
 SPEND_RECEIPT_MAX_BYTES = int(os.environ.get("SPEND_RECEIPT_MAX_BYTES", 10 * 1024 * 1024))
+# Customer imports (issue 9): uploaded spreadsheets are kept outside MEDIA_ROOT and
+# never served; larger uploads are refused before they are read.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", VAR_DIR / "imports"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 # One planned or paid line above this is taken for a typing mistake.
 SPEND_MAX_LINE_CNY = int(os.environ.get("SPEND_MAX_LINE_CNY", 1_000_000))
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tradeshows/", include("visitflow.tradeshows.urls")),
     path("spend/", include("visitflow.spend.urls")),
     path("portal/", include("visitflow.portal.urls")),
+    path("imports/", include("visitflow.imports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

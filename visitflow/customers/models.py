@@ -34,6 +34,7 @@ class CustomerSource(models.TextChoices):
     INBOUND_CALL = "inbound_call", _("Inbound call")
     COLD_CALL = "cold_call", _("Cold call")
     EXISTING = "existing", _("Existing relationship")
+    IMPORT = "import", _("Imported from a file")
     OTHER = "other", pgettext_lazy("customer source", "Other")
 
 

@@ -1,0 +1,67 @@
+import io
+
+import pytest
+
+from tests.imports.helpers import csv_bytes, xlsx_bytes
+from visitflow.core.exceptions import ApplicationError
+from visitflow.imports.mapping import suggest_mapping
+from visitflow.imports.reading import read_table
+
+ROWS = [["深圳市华强电子有限公司", "A", "", "深圳", "王伟", "采购经理", "13812345678", ""]]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gbk", "gb18030")],
+)
+def test_csv_in_each_encoding_reads_chinese(encoding: str, expected: str) -> None:
+    table = read_table(io.BytesIO(csv_bytes(ROWS, encoding=encoding)))
+    assert table.encoding == expected
+    assert table.headers[0] == "客户名称"
+    assert list(table.rows) == [(2, ROWS[0])]
+
+
+def test_semicolon_csv_is_sniffed() -> None:
+    raw = "客户名称;级别\n华强;A\n".encode()
+    table = read_table(io.BytesIO(raw))
+    assert table.headers == ["客户名称", "级别"]
+    assert list(table.rows) == [(2, ["华强", "A"])]
+
+
+def test_xlsx_numbers_become_text_and_blank_rows_keep_numbering() -> None:
+    raw = xlsx_bytes(
+        [["华强", "A", None, "深圳", "王伟", None, 13812345678, None], [None] * 8, ["B公司", "B"]]
+    )
+    table = read_table(io.BytesIO(raw))
+    assert table.file_format == "xlsx"
+    rows = list(table.rows)
+    assert rows[0] == (2, ["华强", "A", "", "深圳", "王伟", "", "13812345678", ""])
+    assert rows[1][0] == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"\n\n,,\n", "The file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a spreadsheet"),
+        (b"PK\x03\x04garbage-not-a-zip", "not a readable Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "old Excel file"),
+        (b"\xff\xfe\xfa\xfb\x80\x81", "could not be read"),
+    ],
+)
+def test_bad_files_have_clear_messages(raw: bytes, message: str) -> None:
+    with pytest.raises(ApplicationError) as exc:
+        read_table(io.BytesIO(raw))
+    assert message in str(exc.value.message)
+
+
+def test_suggested_mapping_from_chinese_and_english_headers() -> None:
+    headers = ["公司名称", "Level", "销售", "E-mail", "手机号码", "whatever", "名称"]
+    assert suggest_mapping(headers) == {
+        "0": "name",
+        "1": "level",
+        "2": "owner",
+        "3": "contact_email",
+        "4": "contact_mobile",
+    }
