@@ -501,3 +501,20 @@ def test_receipts_have_no_public_address(spend: dict[str, Any]) -> None:
     assert log.actor == spend["east_sales"]
     assert log.changes["amount_cny"] == ["", "10.00"]
     assert log.customer == spend["visit"].customer
+
+
+def test_a_voided_line_moves_nowhere(spend: dict[str, Any]) -> None:
+    from visitflow.spend.models import LINE_TRANSITIONS
+
+    assert LINE_TRANSITIONS[LineStatus.VOID] == frozenset()
+    line = make_line(actor=spend["east_sales"], visit=spend["visit"])
+    services.line_void(actor=spend["east_sales"], line=line, reason="取消")
+    for call in (
+        lambda: services.line_update(actor=spend["east_sales"], line=line, data={"venue": "x"}),
+        lambda: services.line_submit_over(actor=spend["east_sales"], line=line, reason="x"),
+        lambda: services.line_approve(actor=spend["director"], line=line),
+    ):
+        with pytest.raises(ApplicationError):
+            call()
+    line.refresh_from_db()
+    assert line.status == LineStatus.VOID

@@ -63,6 +63,27 @@ class LineStatus(models.TextChoices):
     VOID = "void", _("Voided")
 
 
+# The moves a line's status may make, in one place (services enforce it): a plan changed
+# is judged again (within, or waiting once more); only a waiting line is decided; a
+# voided line is final.
+LINE_TRANSITIONS: dict[str, frozenset[str]] = {
+    LineStatus.WITHIN: frozenset({LineStatus.WITHIN, LineStatus.PENDING, LineStatus.VOID}),
+    LineStatus.PENDING: frozenset(
+        {
+            LineStatus.WITHIN,
+            LineStatus.PENDING,
+            LineStatus.APPROVED,
+            LineStatus.REFUSED,
+            LineStatus.VOID,
+        }
+    ),
+    LineStatus.APPROVED: frozenset(
+        {LineStatus.WITHIN, LineStatus.PENDING, LineStatus.APPROVED, LineStatus.VOID}
+    ),
+    LineStatus.REFUSED: frozenset({LineStatus.WITHIN, LineStatus.PENDING, LineStatus.VOID}),
+    LineStatus.VOID: frozenset(),
+}
+
 # Lines whose planned amount counts in the visit's budget.
 COUNTED_STATES = (LineStatus.WITHIN, LineStatus.PENDING, LineStatus.APPROVED)
 

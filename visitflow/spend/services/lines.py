@@ -21,6 +21,7 @@ from visitflow.notifications.services import notify
 from visitflow.spend import permissions
 from visitflow.spend.models import (
     CENT,
+    LINE_TRANSITIONS,
     MEAL_CATEGORIES,
     ApproverLevel,
     LineStatus,
@@ -211,6 +212,17 @@ def _line_snapshot(line: SpendLine) -> dict[str, str]:
     }
 
 
+def _move(line: SpendLine, status: str) -> None:
+    """Set the status, refusing a move the table does not allow. A new line (no pk yet)
+    starts where its plan puts it."""
+    if line.pk is not None and status not in LINE_TRANSITIONS[line.status]:
+        raise ApplicationError(
+            _("A line that is %(now)s cannot become %(new)s.")
+            % {"now": line.get_status_display(), "new": LineStatus(status).label}
+        )
+    line.status = status
+
+
 def _apply_plan(line: SpendLine, *, over_reason: str) -> None:
     """Hold the line against the standard in force on its date and set its status."""
     verdict = judge(
@@ -231,7 +243,7 @@ def _apply_plan(line: SpendLine, *, over_reason: str) -> None:
     line.decided_at = None
     line.decision_note = ""
     if not verdict.is_over:
-        line.status = LineStatus.WITHIN
+        _move(line, LineStatus.WITHIN)
         line.required_approver = ApproverLevel.NONE
         line.over_reason = ""
         return
@@ -241,7 +253,7 @@ def _apply_plan(line: SpendLine, *, over_reason: str) -> None:
         field="over_reason",
         message=_("This is over the standard: give a reason for the approver."),
     )[:500]
-    line.status = LineStatus.PENDING
+    _move(line, LineStatus.PENDING)
     line.required_approver = verdict.approver
     _route(line)
 
@@ -416,7 +428,7 @@ def _decide(*, actor: User, line: SpendLine, status: str, note: str, action: str
             else _("Only the host's manager, a director or the general manager decides this.")
         )
     before = _line_snapshot(line)
-    line.status = status
+    _move(line, status)
     line.decided_by = actor
     line.decided_at = timezone.now()
     line.decision_note = note[:500]
@@ -477,7 +489,7 @@ def line_void(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
     if line.actuals.filter(voided_at__isnull=True).exists():
         raise ApplicationError(_("Void the spend recorded on this line first."))
     before = line.status
-    line.status = LineStatus.VOID
+    _move(line, LineStatus.VOID)
     line.void_reason = reason[:300]
     line.save()
     log_activity(
