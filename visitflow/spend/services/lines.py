@@ -215,7 +215,7 @@ def _line_snapshot(line: SpendLine) -> dict[str, str]:
 def _move(line: SpendLine, status: str) -> None:
     """Set the status, refusing a move the table does not allow. A new line (no pk yet)
     starts where its plan puts it."""
-    if line.pk is not None and status not in LINE_TRANSITIONS[line.status]:
+    if not line._state.adding and status not in LINE_TRANSITIONS[line.status]:
         raise ApplicationError(
             _("A line that is %(now)s cannot become %(new)s.")
             % {"now": line.get_status_display(), "new": LineStatus(status).label}
