@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from visitflow.core.exceptions import ApplicationError
@@ -41,20 +42,32 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Exempt only so that a 100 MB body is refused on its declared length before the
+    CSRF check parses it; the form itself is CSRF-protected below."""
     _require_importer(request)
-    max_mb = settings.IMPORT_MAX_BYTES // (1024 * 1024)
-    if request.method != "POST":
-        form = UploadForm()
-        return render(request, "imports/import_upload.html", {"form": form, "max_mb": max_mb})
-    # A 100 MB body is refused on its declared length, before Django reads it.
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD:
-        form = UploadForm()
-        form.add_error(None, services.too_large_message())
-        return render(
-            request, "imports/import_upload.html", {"form": form, "max_mb": max_mb}, status=413
-        )
+    if request.method == "POST" and declared > settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD:
+        return _upload_page(request, UploadForm(), status=413, error=services.too_large_message())
+    return _import_upload(request)
+
+
+def _upload_page(
+    request: AuthenticatedHttpRequest, form: UploadForm, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        "error": error,
+    }
+    return render(request, "imports/import_upload.html", context, status=status)
+
+
+@csrf_protect
+def _import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _upload_page(request, UploadForm())
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -63,9 +76,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             apply_application_error(form, exc)
         else:
             return redirect("imports:mapping", pk=job.pk)
-    return render(
-        request, "imports/import_upload.html", {"form": form, "max_mb": max_mb}, status=422
-    )
+    return _upload_page(request, form, status=422)
 
 
 def _samples(job: ImportJob) -> list[list[str]]:
