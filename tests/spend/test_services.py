@@ -413,6 +413,7 @@ def test_refused_lines_take_no_actual(spend: dict[str, Any]) -> None:
 cents = st.integers(min_value=0, max_value=10_000_000).map(lambda n: Decimal(n).scaleb(-2))
 
 
+@settings(deadline=None)  # a loaded machine is no reason to fail arithmetic
 @given(st.lists(cents, min_size=0, max_size=40))
 def test_budget_totals_are_the_exact_sum_of_the_lines(amounts: list[Decimal]) -> None:
     class Line:
@@ -436,6 +437,7 @@ def test_budget_totals_are_the_exact_sum_of_the_lines(amounts: list[Decimal]) ->
     assert int(budget.planned * 100) == sum(int(a * 100) for a in amounts)
 
 
+@settings(deadline=None)
 @given(
     unit=cents,
     units=st.integers(min_value=1, max_value=200),
@@ -463,7 +465,9 @@ def test_routing_matches_integer_arithmetic(
     assert got == expected
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(amounts=st.lists(cents.filter(lambda d: d <= 50_000), min_size=1, max_size=6))
 def test_stored_lines_add_up_exactly(spend: dict[str, Any], amounts: list[Decimal]) -> None:
     visit = spend["visit"]
