@@ -374,3 +374,34 @@ def test_confirm_and_report_pages_query_counts(
     assert response.content.decode().count('data-testid="confirm-row"') == 6
     with django_assert_max_num_queries(20):
         assert client.get("/spend/").status_code == 200
+
+
+def test_change_a_standard_from_its_row(spend: dict[str, Any]) -> None:
+    client = login(spend["finance"])
+    banquet = spend["banquet"]
+    page = client.get(f"/spend/standards/?from={banquet.pk}").content.decode()
+    assert 'value="300.00"' in page
+    data = {
+        "level": str(banquet.level_id),
+        "category": "meal_banquet",
+        "room_type": "",
+        "amount": "360.00",
+        "valid_from": "2026-06-01",
+        "manager_max_over_percent": "20",
+    }
+    assert client.post("/spend/standards/", data).status_code == 302
+    old_line_standard = services.standard_in_force(
+        level=banquet.level_id, category="meal_banquet", on=date(2026, 5, 31)
+    )
+    assert old_line_standard == banquet
+    from visitflow.core.models import ActivityLog
+
+    log = ActivityLog.objects.get(action="spend.standard_changed")
+    assert log.changes["amount"] == ["300.00", "360.00"]
+    # Someone else's ?from= shows the list without the form.
+    assert (
+        'data-testid="standard-form"'
+        not in login(spend["east_sales"])
+        .get(f"/spend/standards/?from={banquet.pk}")
+        .content.decode()
+    )

@@ -1,6 +1,6 @@
 """Spend pages: a visit's budget and its lines, approvals, finance and reports."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +30,7 @@ from visitflow.spend.forms import (
     StandardForm,
     kind_of,
 )
-from visitflow.spend.models import SpendLine
+from visitflow.spend.models import SpendLine, SpendStandard
 from visitflow.spend.receipts import receipt_response
 from visitflow.visits.models import Visit
 
@@ -365,7 +365,21 @@ def standards(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     if data is not None and not can_manage:
         raise PermissionDenied
-    form = StandardForm(data, initial={"valid_from": timezone.localdate()})
+    initial: dict[str, Any] = {"valid_from": timezone.localdate()}
+    base = request.GET.get("from", "")
+    if can_manage and base.isdigit():
+        # "Change" on a row: the same level and category, from a later day.
+        current = SpendStandard.objects.filter(pk=int(base)).first()
+        if current is not None:
+            initial.update(
+                level=current.level_id,
+                category=current.category,
+                room_type=current.room_type,
+                amount=current.amount,
+                manager_max_over_percent=current.manager_max_over_percent,
+                valid_from=max(timezone.localdate(), current.valid_from + timedelta(days=1)),
+            )
+    form = StandardForm(data, initial=initial)
     if data is not None and form.is_valid():
         cd = form.cleaned_data
         try:
