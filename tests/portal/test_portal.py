@@ -392,3 +392,23 @@ def test_a_correction_keeps_only_what_changed(visit: Visit, token: str) -> None:
     assert response.status_code == 422 and "Nothing was changed." in response.content.decode()
     client.post(url, {**same, "visitor1-mobile": "13912345678"})
     assert PortalChange.objects.get().data == {"mobile": "+8613912345678"}
+
+
+def test_language_follows_the_host_messages_when_the_browser_says_nothing(
+    org: dict[str, Any], visit: Visit, token: str
+) -> None:
+    from visitflow.logistics.models import CustomerMessage
+
+    CustomerMessage.objects.create(
+        visit=visit,
+        channel="wechat",
+        language="en",
+        text="Your driver will meet you at T3.",
+        sent_at=NOW,
+        sent_by=org["east_sales"],
+    )
+    assert Client().get(page_url(token))["Content-Language"] == "en"
+    chinese_phone = Client(headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert chinese_phone.get(page_url(token))["Content-Language"] == "zh-hans"
+    closed = Client().get(page_url("nothing-" + token))
+    assert closed.status_code == 404 and closed["X-Robots-Tag"] == "noindex, nofollow"

@@ -224,3 +224,17 @@ def change_rows(change: PortalChange) -> list[tuple[str, str]]:
             text = str(value)
         rows.append((labels[key], text))
     return rows
+
+
+def customer_language(visit: Visit) -> str:
+    """The language of the last message the host sent this customer about the visit
+    (SOP 5.1: escort details, apologies), as a hint for the party's page."""
+    from visitflow.logistics.models import CustomerMessage
+
+    language = (
+        CustomerMessage.objects.filter(visit=visit)
+        .order_by("-sent_at", "-id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or ""

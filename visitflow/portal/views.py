@@ -21,7 +21,7 @@ from visitflow.portal import services
 from visitflow.portal.calendar import guest_ics
 from visitflow.portal.forms import LegProposalForm, VisitorProposalForm
 from visitflow.portal.models import ChangeKind, PortalLink
-from visitflow.portal.selectors import GuestItinerary, guest_itinerary
+from visitflow.portal.selectors import GuestItinerary, customer_language, guest_itinerary
 from visitflow.tradeshows import ratelimit
 
 LANG_COOKIE = "vf_portal_lang"
@@ -30,9 +30,10 @@ LANGUAGES = {"zh-hans": "zh-hans", "zh": "zh-hans", "en": "en"}
 PortalView = Callable[..., HttpResponse]
 
 
-def portal_language(request: HttpRequest) -> str:
+def portal_language(request: HttpRequest, link: PortalLink | None = None) -> str:
     """The party's choice on the page, else their browser's first language we speak,
-    else Chinese (the company's language)."""
+    else the language the host last wrote to this customer in, else Chinese (the
+    company's language)."""
     chosen = request.GET.get("lang") or request.COOKIES.get(LANG_COOKIE, "")
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]
@@ -42,6 +43,10 @@ def portal_language(request: HttpRequest) -> str:
             return "zh-hans"
         if code.startswith("en"):
             return "en"
+    if link is not None:
+        written = customer_language(link.visit)
+        if written in LANGUAGES:
+            return LANGUAGES[written]
     return "zh-hans"
 
 
@@ -60,27 +65,31 @@ def guest_view(view: PortalView) -> PortalView:
     @wraps(view)
     @never_cache
     def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        language = portal_language(request)
+        limit, window = settings.PORTAL_RATE_LIMIT
+        key = f"portal:{ratelimit.client_ip(request)}"
+        link = None
+        if not ratelimit.hit(key, limit=limit, window_seconds=window):
+            state = "rate_limited"
+        else:
+            state, link = services.link_for_token(token)
+        language = portal_language(request, link if state == services.LinkState.OK else None)
         with translation.override(language):
             request.LANGUAGE_CODE = language
-            limit, window = settings.PORTAL_RATE_LIMIT
-            key = f"portal:{ratelimit.client_ip(request)}"
-            if not ratelimit.hit(key, limit=limit, window_seconds=window):
-                return _closed(request, "rate_limited", 429)
-            state, link = services.link_for_token(token)
             if link is None or state != services.LinkState.OK:
-                return _closed(request, state, 404 if state == services.LinkState.UNKNOWN else 410)
-            response = view(request, link, token, *args, **kwargs)
-            if request.GET.get("lang") in LANGUAGES:
-                response.set_cookie(
-                    LANG_COOKIE, LANGUAGES[request.GET["lang"]], max_age=365 * 86400, samesite="Lax"
-                )
-            response.headers["Content-Language"] = language
-            response.headers["X-Robots-Tag"] = "noindex, nofollow"
-            # The token is in the address: never sent to another site, but the own origin is
-            # (the CSRF check needs it on the forms).
-            response.headers["Referrer-Policy"] = "same-origin"
-            return response
+                status = {"rate_limited": 429, services.LinkState.UNKNOWN: 404}.get(state, 410)
+                response = _closed(request, state, status)
+            else:
+                response = view(request, link, token, *args, **kwargs)
+        if request.GET.get("lang") in LANGUAGES:
+            response.set_cookie(
+                LANG_COOKIE, LANGUAGES[request.GET["lang"]], max_age=365 * 86400, samesite="Lax"
+            )
+        response.headers["Content-Language"] = language
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        # The token is in the address: never sent to another site, but the own origin is
+        # (the CSRF check needs it on the forms).
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
 
     return wrapper
 
