@@ -20,6 +20,8 @@ from visitflow.spend.selectors import ReportRow, ReportTotals
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+RATE_FORMAT = "0.000000"
+RATE_COLUMN = 10  # "Rate to CNY" in the reimbursement sheet
 
 
 def _sheet(
@@ -103,7 +105,7 @@ def actuals_workbook(actuals: Iterable[ActualSpend]) -> bytes:
                 line.standard_amount,
                 actual.amount,
                 actual.currency,
-                float(actual.exchange_rate) if actual.exchange_rate is not None else None,
+                actual.exchange_rate,
                 actual.amount_cny,
                 str(actual.payer),
                 actual.deviation_note,
@@ -111,6 +113,7 @@ def actuals_workbook(actuals: Iterable[ActualSpend]) -> bytes:
                 actual.confirmed_at,
             ],
         )
+        sheet.cell(row=sheet.max_row, column=RATE_COLUMN).number_format = RATE_FORMAT
     return _bytes(book)
 
 
