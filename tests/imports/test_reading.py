@@ -35,7 +35,8 @@ def test_xlsx_numbers_become_text_and_blank_rows_keep_numbering() -> None:
     table = read_table(io.BytesIO(raw))
     assert table.file_format == "xlsx"
     rows = list(table.rows)
-    assert rows[0] == (2, ["华强", "A", "", "深圳", "王伟", "", "13812345678", ""])
+    # Trailing empty cells are left off; the planner reads a short row as empty fields.
+    assert rows[0] == (2, ["华强", "A", "", "深圳", "王伟", "", "13812345678"])
     assert rows[1][0] == 4
 
 
@@ -65,3 +66,47 @@ def test_suggested_mapping_from_chinese_and_english_headers() -> None:
         "3": "contact_email",
         "4": "contact_mobile",
     }
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ApplicationError, match="not a readable Excel workbook"):
+        read_table(io.BytesIO(out.getvalue()))
+
+
+def test_xlsx_inline_strings_booleans_and_float_phones() -> None:
+    import zipfile
+
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>客户名称</t></is></c><c r="C1" t="s"><v>0</v></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t> 华强 </t></is></c><c r="B3" t="b"><v>1</v></c>'
+        '<c r="C3"><v>1.3812345678E10</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><r><t>手</t></r><r><t>机</t></r><rPh><t>ショウ</t></rPh></si></sst>"
+    )
+    workbook = (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", shared)
+    table = read_table(io.BytesIO(out.getvalue()))
+    assert table.headers == ["客户名称", "", "手机"]
+    assert list(table.rows) == [(3, ["华强", "TRUE", "13812345678"])]

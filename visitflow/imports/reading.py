@@ -5,10 +5,8 @@ refused with a message, an .xlsx renamed .csv is still read."""
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -28,19 +26,6 @@ class Table:
     headers: list[str]
     # Data rows after the header: (row number as the spreadsheet shows it, cells as text).
     rows: Iterator[tuple[int, list[str]]]
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        # Excel stores 13812345678 as a number: no ".0" on phone numbers.
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -88,28 +73,24 @@ def _read_csv(raw: bytes) -> Table:
 
 
 def _read_xlsx(stream: IO[bytes]) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from visitflow.imports.xlsx import NotAWorkbook, iter_first_sheet
+
+    def checked(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+        try:
+            yield from rows
+        except NotAWorkbook as exc:
+            raise ApplicationError(_not_a_workbook()) from exc
 
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ApplicationError(
-            _("This file is not a readable Excel workbook: save it again as .xlsx.")
-        ) from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise ApplicationError(_("The file is empty: there is no header row and no data."))
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            for values in sheet.iter_rows(values_only=True):
-                yield [_cell_text(v) for v in values]
-        finally:
-            workbook.close()
-
-    header, data = _split_header(rows())
+        rows = iter_first_sheet(stream)
+    except NotAWorkbook as exc:
+        raise ApplicationError(_not_a_workbook()) from exc
+    header, data = _split_header(checked(rows))
     return Table(XLSX, "", header, data)
+
+
+def _not_a_workbook() -> str:
+    return _("This file is not a readable Excel workbook: save it again as .xlsx.")
 
 
 def read_table(stream: IO[bytes]) -> Table:
