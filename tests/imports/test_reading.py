@@ -110,3 +110,35 @@ def test_xlsx_inline_strings_booleans_and_float_phones() -> None:
     table = read_table(io.BytesIO(out.getvalue()))
     assert table.headers == ["客户名称", "", "手机"]
     assert list(table.rows) == [(3, ["华强", "TRUE", "13812345678"])]
+
+
+@pytest.mark.django_db
+def test_mobile_prefix_memo_agrees_with_the_project_validator() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.factories.people import make_user
+    from visitflow.core.validators import normalize_phone
+    from visitflow.imports.planning import PlanContext, _normalize_mobile
+
+    ctx = PlanContext(make_user())
+    numbers = [
+        "13812345678",
+        "+86 138-1234-0000",
+        "8613912345678",
+        "12012345678",
+        "12012340000",
+        "19912345678",
+        "14012345678",
+        "0755-12345678",
+        "1381234567",
+    ]
+    for number in numbers:
+        try:
+            expected: str | None = normalize_phone(number)
+        except ValidationError:
+            expected = None
+        try:
+            got: str | None = _normalize_mobile(ctx, number)
+        except ValidationError:
+            got = None
+        assert got == expected, number

@@ -10,6 +10,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
 
@@ -131,10 +132,17 @@ def iter_first_sheet(stream: IO[bytes]) -> Iterator[list[str]]:
     return _rows(archive, sheet, shared)
 
 
+@dataclass
+class _Cell:
+    col: int = -1
+    kind: str = "n"
+    in_value: bool = False
+
+
 def _rows(archive: zipfile.ZipFile, sheet: IO[bytes], shared: list[str]) -> Iterator[list[str]]:
     ready: list[tuple[int, list[str]]] = []
     row: dict[int, str] = {}
-    cell = {"col": -1, "type": "n", "in_value": False}
+    cell = _Cell()
     value_parts: list[str] = []
     state = {"row": 0, "next_col": 0}
     c_tag, v_tag, t_tag, row_tag = (f"{MAIN_NS} {n}" for n in ("c", "v", "t", "row"))
@@ -143,12 +151,12 @@ def _rows(archive: zipfile.ZipFile, sheet: IO[bytes], shared: list[str]) -> Iter
         if name == c_tag:
             ref = attrs.get("r")
             col = _column_index(ref) if ref else state["next_col"]
-            cell["col"] = col
-            cell["type"] = attrs.get("t", "n")
+            cell.col = col
+            cell.kind = attrs.get("t", "n")
             state["next_col"] = col + 1
             value_parts.clear()
-        elif name == v_tag or (name == t_tag and cell["type"] == "inlineStr"):
-            cell["in_value"] = True
+        elif name == v_tag or (name == t_tag and cell.kind == "inlineStr"):
+            cell.in_value = True
         elif name == row_tag:
             row.clear()
             state["next_col"] = 0
@@ -157,10 +165,10 @@ def _rows(archive: zipfile.ZipFile, sheet: IO[bytes], shared: list[str]) -> Iter
 
     def end(name: str) -> None:
         if name in (v_tag, t_tag):
-            cell["in_value"] = False
+            cell.in_value = False
         elif name == c_tag:
             raw = "".join(value_parts)
-            kind = cell["type"]
+            kind = cell.kind
             if kind == "s":
                 text = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
             elif kind == "b":
@@ -169,14 +177,14 @@ def _rows(archive: zipfile.ZipFile, sheet: IO[bytes], shared: list[str]) -> Iter
                 text = raw
             else:
                 text = _number_text(raw)
-            if text and int(cell["col"]) >= 0:
-                row[int(cell["col"])] = text.strip()
+            if text and cell.col >= 0:
+                row[cell.col] = text.strip()
         elif name == row_tag:
             width = max(row) + 1 if row else 0
             ready.append((int(state["row"]), [row.get(i, "") for i in range(width)]))
 
     def text(data: str) -> None:
-        if cell["in_value"]:
+        if cell.in_value:
             value_parts.append(data)
 
     parser = _parser()
