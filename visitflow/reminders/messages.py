@@ -19,6 +19,7 @@ from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
 from visitflow.reminders.models import Reminder
 from visitflow.reminders.planning import CLOSED_VISIT, NOT_LEFT, UNDER_WAY
+from visitflow.spend.models import LineStatus, SpendLine
 from visitflow.tradeshows.models import (
     BoothVisit,
     BoothVisitState,
@@ -268,6 +269,26 @@ def _booth_waiting(reminder: Reminder, visit: BoothVisit, now: datetime) -> Mess
     )
 
 
+def _spend_approval_rows() -> QuerySet[SpendLine]:
+    return SpendLine.objects.filter(status=LineStatus.PENDING).select_related("visit__customer")
+
+
+def _spend_approval(reminder: Reminder, line: SpendLine, now: datetime) -> Message | None:
+    customer = str(line.visit.customer.short_name or line.visit.customer.name)
+    return Message(
+        format_lazy(_("Spend over the standard waits for you: {customer}"), customer=customer),
+        format_lazy(
+            _("{category} on {day}: planned ¥{planned}, standard ¥{standard}. Reason: {reason}"),
+            category=line.get_category_display(),
+            day=line.date.isoformat(),
+            planned=f"{line.planned_amount:,.2f}",
+            standard=f"{line.standard_amount:,.2f}" if line.standard_amount is not None else "—",
+            reason=line.over_reason,
+        ),
+        reverse("spend:approvals"),
+    )
+
+
 def _digest(reminder: Reminder, now: datetime) -> Message | None:
     from visitflow.reminders.digest import digest_for
 
@@ -286,6 +307,7 @@ SOURCES: dict[str, Source] = {
     "invitation_call": (_invitation_call_rows, _invitation_call),
     "lead_call": (_lead_call_rows, _lead_call),
     "booth_waiting": (_booth_waiting_rows, _booth_waiting),
+    "spend_approval": (_spend_approval_rows, _spend_approval),
 }
 
 

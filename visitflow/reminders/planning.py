@@ -16,6 +16,8 @@ from visitflow.accounts.models import User
 from visitflow.logistics.models import LeaderMeeting, MeetingState, Transfer, TransferKind
 from visitflow.logistics.services.transfers import leg_time
 from visitflow.notifications.models import NotificationKind
+from visitflow.spend.models import LineStatus, SpendLine
+from visitflow.spend.services import approvers_for
 from visitflow.tradeshows.models import (
     BoothVisit,
     BoothVisitState,
@@ -267,6 +269,22 @@ def _booth_waiting(start: datetime, end: datetime) -> Iterator[Planned | None]:
                 yield _planned(NotificationKind.BOOTH_UNATTENDED, source, person.pk, None, at, at)
 
 
+def _spend_approvals(start: datetime, end: datetime) -> Iterator[Planned | None]:
+    """Issue 8: spend over the standard still waiting the day before the meal or night,
+    to whoever must decide it (the host's manager, or the directors and the GM)."""
+    first, last = _dates(start, end)
+    lines = SpendLine.objects.filter(
+        status=LineStatus.PENDING,
+        date__gte=first + timedelta(days=1),
+        date__lte=last + timedelta(days=1),
+    ).select_related("visit__host__team__manager")
+    for line in lines.iterator(chunk_size=2000):
+        at = day_start(line.date - timedelta(days=1))
+        for person in approvers_for(line):
+            kind = NotificationKind.SPEND_APPROVAL
+            yield _planned(kind, f"spend_approval:{line.pk}", person.pk, line.visit_id, at, at)
+
+
 def _digests(start: datetime, end: datetime) -> Iterator[Planned | None]:
     """One digest a day at REMINDER_DIGEST_HOUR for everyone; an empty day sends nothing."""
     first, last = _dates(start, end)
@@ -290,6 +308,7 @@ SOURCES = (
     _invitation_calls,
     _lead_calls,
     _booth_waiting,
+    _spend_approvals,
     _digests,
 )
 
