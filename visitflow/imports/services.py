@@ -6,7 +6,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -175,16 +175,57 @@ def import_job_start(*, actor: User, job: ImportJob) -> ImportJob:
     return job
 
 
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows with one prepared statement (executemany).
+
+    bulk_create() spends about 0.3 ms an object building model instances and preparing
+    each value through its field; 100,000 objects (customers and contacts) would take
+    half the minute issue 9 allows. The values here are plain text, numbers and booleans
+    already checked by the planner; every other column gets its field's default, and
+    created/updated the time of the chunk."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    constant = {
+        f.attname: (
+            now
+            if f.attname in ("created", "updated")
+            else f.get_db_prep_save(f.get_default(), connection)
+        )
+        for f in fields
+    }
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column or f.attname) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    names = [f.attname for f in fields]
+    params = [
+        [row.get(name, constant[name]) if name in row else constant[name] for name in names]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _write(plans: list[RowPlan], job: ImportJob) -> None:
     """Create and update the customers (with their contacts) of these rows, in bulk."""
     now = timezone.now()
     creates = [p for p in plans if p.action == RowAction.CREATE]
     updates = [p for p in plans if p.action == RowAction.UPDATE]
-    customers = [Customer(name=p.name, source=CustomerSource.IMPORT, **p.customer) for p in creates]
-    Customer.objects.bulk_create(customers)
-    contacts = [
-        Contact(customer_id=c.pk, is_primary=True, **p.contact)
-        for p, c in zip(creates, customers, strict=True)
+    _insert(
+        Customer,
+        [{"name": p.name, "source": CustomerSource.IMPORT, **p.customer} for p in creates],
+    )
+    new_ids = dict(
+        Customer.objects.filter(name__in=[p.name for p in creates]).values_list("name", "id")
+    )
+    contacts: list[dict[str, Any]] = [
+        {"customer_id": new_ids[p.name], "is_primary": True, **p.contact}
+        for p in creates
         if p.contact
     ]
     if updates:
@@ -210,11 +251,11 @@ def _write(plans: list[RowPlan], job: ImportJob) -> None:
             cid = p.existing_id
             if p.contact and cid and p.contact["name"].lower() not in known.get(cid, set()):
                 contacts.append(
-                    Contact(customer_id=cid, is_primary=cid not in with_primary, **p.contact)
+                    {"customer_id": cid, "is_primary": cid not in with_primary, **p.contact}
                 )
                 known.setdefault(cid, set()).add(p.contact["name"].lower())
                 with_primary.add(cid)
-    Contact.objects.bulk_create(contacts)
+    _insert(Contact, contacts)
 
 
 def _apply_chunk(plans: list[RowPlan], job: ImportJob) -> None:
