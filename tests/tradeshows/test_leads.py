@@ -171,12 +171,18 @@ def test_export_to_excel(
         capture(show, org["east_sales2"], name=f"导出{n}", company="导出测试公司")
     client = login(org["east_manager"])
     with django_assert_max_num_queries(10):
-        response = client.get(f"/tradeshows/{show.pk}/leads/export.xlsx")
+        response = client.get(f"/tradeshows/{show.pk}/leads/?export=xlsx")
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "name"
     assert {row[0] for row in rows[1:]} == {f"导出{n}" for n in range(5)}
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/tradeshows/{show.pk}/leads/?export=csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("name,company,")
+    assert text.count("导出测试公司") == 5
     with django_assert_max_num_queries(14):
         assert client.get(f"/tradeshows/{show.pk}/leads/").status_code == 200

@@ -11,6 +11,7 @@ from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.customers import services
+from visitflow.customers.exports import CUSTOMER_COLUMNS
 from visitflow.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
 from visitflow.customers.models import Customer
 from visitflow.customers.permissions import (
@@ -32,6 +33,7 @@ from visitflow.customers.selectors import (
     owner_filter_choices_for_user,
     similar_customers,
 )
+from visitflow.reports.exports import export_response, requested_format
 from visitflow.visits.models import OPEN_REQUEST_STATES, FollowUpState
 from visitflow.visits.permissions import can_create_visit
 
@@ -59,7 +61,12 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         archived=bool(data.get("archived")),
         sort=sort if sort in SORTS else "-updated",
     )
-    paginator = Paginator(customer_list_for_user(user, filters), PAGE_SIZE)
+    customers = customer_list_for_user(user, filters)
+    if fmt := requested_format(request):
+        return export_response(
+            rows=customers, columns=CUSTOMER_COLUMNS, fmt=fmt, name=_("Customers")
+        )
+    paginator = Paginator(customers, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

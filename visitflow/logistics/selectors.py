@@ -283,10 +283,12 @@ def transfer_list_for_user(
     *,
     visit: int | None = None,
     day: date | None = None,
+    days: int = 1,
     state: str = "",
     mine: bool = False,
 ) -> QuerySet[Transfer]:
-    """Transfers the user may see, soonest first; `mine` keeps those they escort or drive."""
+    """Transfers the user may see, soonest first; `mine` keeps those they escort or drive;
+    `day` (and `days` from it) keeps those under way on those days."""
     qs = transfer_qs_for_user(user)
     if mine:
         qs = qs.filter(Q(escort=user) | Q(driver=user))
@@ -296,7 +298,7 @@ def transfer_list_for_user(
         qs = qs.filter(state=state)
     if day is not None:
         start = timezone.make_aware(datetime.combine(day, time.min))
-        qs = qs.filter(leaves_at__lt=start + timedelta(days=1), back_at__gt=start)
+        qs = qs.filter(leaves_at__lt=start + timedelta(days=days), back_at__gt=start)
     return qs.select_related(
         "visit__customer", "visit__host", "leg", "station", "vehicle", "driver", "escort"
     ).order_by("leaves_at", "id")

@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from visitflow.core.http import AuthenticatedHttpRequest
+from visitflow.logistics.exports import TRANSFER_COLUMNS
+from visitflow.logistics.selectors import transfer_list_for_user
 from visitflow.logistics.selectors_board import (
     board_for,
     can_manage_board,
@@ -17,6 +20,7 @@ from visitflow.logistics.selectors_board import (
     can_view_my_trips,
     my_trips,
 )
+from visitflow.reports.exports import export_response, requested_format
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -41,6 +45,11 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         first = _parse_day(request.GET.get("day")) or today
         days, step = 1, timedelta(days=1)
+    if fmt := requested_format(request):
+        rows = transfer_list_for_user(request.user, day=first, days=days)
+        return export_response(
+            rows=rows, columns=TRANSFER_COLUMNS, fmt=fmt, name=_("Pickups and see-offs")
+        )
     context = {
         "board": board_for(first, days),
         "first": first,

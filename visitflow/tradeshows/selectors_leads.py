@@ -2,7 +2,6 @@
 else sees the leads whose salesperson's customers they see (customer_scope_q on
 `owner`, a field leads share with customers)."""
 
-import io
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -161,63 +160,3 @@ def funnel_total(rows: list[FunnelRow]) -> FunnelRow:
         for name in FUNNEL_STAGES:
             setattr(total, name, getattr(total, name) + getattr(r, name))
     return total
-
-
-def leads_workbook(leads: QuerySet[Lead]) -> bytes:
-    """The leads as an Excel sheet (SOP 5.3.5 整理客户资料)."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101  # a new workbook always has one sheet
-    sheet.title = _("Leads")[:31]
-    headings = [
-        _("name"),
-        _("company"),
-        _("title"),
-        _("mobile phone"),
-        _("phone"),
-        _("e-mail"),
-        _("address"),
-        _("website"),
-        _("grade"),
-        _("interest (products)"),
-        _("notes"),
-        _("salesperson"),
-        _("status"),
-        _("matching customer"),
-        _("captured"),
-        _("called"),
-        _("call outcome"),
-    ]
-    sheet.append(headings)
-    for lead in leads.iterator(chunk_size=500):
-        sheet.append(
-            [
-                lead.name,
-                lead.company,
-                lead.title,
-                lead.mobile,
-                lead.phone,
-                lead.email,
-                lead.address,
-                lead.website,
-                lead.grade,
-                lead.interest,
-                lead.notes,
-                str(lead.owner or ""),
-                lead.get_status_display(),
-                str(lead.customer or ""),
-                timezone.localtime(lead.created).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(lead.called_at).strftime("%Y-%m-%d %H:%M")
-                if lead.called_at
-                else "",
-                lead.call_outcome,
-            ]
-        )
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

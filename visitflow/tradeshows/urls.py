@@ -57,7 +57,6 @@ urlpatterns = [
         name="booth_visit_action",
     ),
     path("<int:pk>/leads/", views_leads.lead_list, name="lead_list"),
-    path("<int:pk>/leads/export.xlsx", views_leads.lead_export, name="lead_export"),
     path("<int:pk>/leads/assign/", views_leads.lead_auto_assign, name="lead_auto_assign"),
     path("<int:pk>/funnel/", views_leads.funnel, name="funnel"),
     path("leads/<int:pk>/", views_leads.lead_detail, name="lead_detail"),

@@ -1,5 +1,5 @@
 """After the show (SOP 5.3.5): the lead list with merge suggestions, assignment, the
-follow-up call, conversion into a customer, the funnel and the Excel export."""
+follow-up call, conversion into a customer, the funnel and the export (.xlsx, .csv)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,8 @@ from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.core.pagination import CappedPaginator
+from visitflow.reports.exports import export_response, requested_format
+from visitflow.tradeshows.exports import LEAD_COLUMNS
 from visitflow.tradeshows.forms_leads import AssignForm, ConvertForm, LeadCallForm, LeadFilterForm
 from visitflow.tradeshows.models import Lead
 from visitflow.tradeshows.permissions import can_manage_show
@@ -23,13 +25,11 @@ from visitflow.tradeshows.selectors_leads import (
     funnel_total,
     lead_get_for_user,
     lead_list_for_user,
-    leads_workbook,
     show_funnel,
 )
 from visitflow.tradeshows.services import leads as services
 
 PAGE_SIZE = 25
-EXPORT_MAX = 5000
 
 
 def _may_work(request: AuthenticatedHttpRequest, lead: Lead) -> bool:
@@ -53,6 +53,10 @@ def lead_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show = tradeshow_get_for_user(request.user, pk)
     form = LeadFilterForm(request.GET or None)
     leads = lead_list_for_user(request.user, show, _filters(form))
+    if fmt := requested_format(request):
+        return export_response(
+            rows=leads, columns=LEAD_COLUMNS, fmt=fmt, name=f"{show.name}-{_('Leads')}"
+        )
     page = CappedPaginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage = can_manage_show(request.user, show)
     context = {
@@ -63,19 +67,6 @@ def lead_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "duplicates": services.duplicate_groups(show) if can_manage else [],
     }
     return render(request, "tradeshows/lead_list.html", context)
-
-
-@login_required
-def lead_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    show = tradeshow_get_for_user(request.user, pk)
-    form = LeadFilterForm(request.GET or None)
-    leads = lead_list_for_user(request.user, show, _filters(form))[:EXPORT_MAX]
-    response = HttpResponse(
-        leads_workbook(leads),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="leads-{show.pk}.xlsx"'
-    return response
 
 
 @require_POST

@@ -19,7 +19,14 @@ from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.core.pagination import CappedPaginator
 from visitflow.customers.permissions import can_list_customers
+from visitflow.reports.exports import export_response, requested_format
 from visitflow.visits import services
+from visitflow.visits.exports import (
+    FOLLOW_UP_COLUMNS,
+    REQUEST_COLUMNS,
+    RETURN_CALL_COLUMNS,
+    VISIT_COLUMNS,
+)
 from visitflow.visits.forms import (
     CancelForm,
     FollowUpLogForm,
@@ -100,10 +107,13 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         period=data.get("period") or ("" if form.is_bound else "upcoming"),
         outcome=data.get("outcome") or "",
     )
+    visits = visit_list_for_user(request.user, filters)
+    if fmt := requested_format(request):
+        return export_response(rows=visits, columns=VISIT_COLUMNS, fmt=fmt, name=_("Visits"))
     context = {
         "form": form,
         "filters": filters,
-        "page": _page(request, visit_list_for_user(request.user, filters)),
+        "page": _page(request, visits),
         "can_create": can_create_visit(request.user),
     }
     template = "visits/visit_list.html"
@@ -523,11 +533,12 @@ def request_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
-    return render(
-        request,
-        "visits/request_list.html",
-        {"page": _page(request, request_list_for_user(request.user))},
-    )
+    rows = request_list_for_user(request.user)
+    if fmt := requested_format(request):
+        return export_response(
+            rows=rows, columns=REQUEST_COLUMNS, fmt=fmt, name=_("Customer requests")
+        )
+    return render(request, "visits/request_list.html", {"page": _page(request, rows)})
 
 
 @login_required
@@ -617,21 +628,21 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
-    return render(
-        request,
-        "visits/feedback_list.html",
-        {"page": _page(request, feedback_list_for_user(request.user))},
-    )
+    rows = feedback_list_for_user(request.user)
+    if fmt := requested_format(request):
+        return export_response(
+            rows=rows, columns=RETURN_CALL_COLUMNS, fmt=fmt, name=_("Return calls")
+        )
+    return render(request, "visits/feedback_list.html", {"page": _page(request, rows)})
 
 
 @login_required
 def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
-    return render(
-        request,
-        "visits/follow_up_list.html",
-        {"page": _page(request, follow_up_list_for_user(request.user))},
-    )
+    rows = follow_up_list_for_user(request.user)
+    if fmt := requested_format(request):
+        return export_response(rows=rows, columns=FOLLOW_UP_COLUMNS, fmt=fmt, name=_("Follow-ups"))
+    return render(request, "visits/follow_up_list.html", {"page": _page(request, rows)})
 
 
 @login_required
