@@ -15,7 +15,7 @@ def _person(user: object | None) -> str:
 
 def _phone(transfer: Transfer) -> str:
     escort = transfer.escort
-    return format_phone(escort.mobile) if escort and escort.mobile else ""
+    return format_phone(escort.mobile) if escort.mobile else ""
 
 
 TRANSFER_COLUMNS = [
