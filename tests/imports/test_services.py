@@ -235,3 +235,21 @@ def test_import_cannot_start_twice(
     with pytest.raises(ApplicationError):
         services.import_job_start(actor=sales, job=job)
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_the_template_round_trips(org: dict[str, Any], language: str, file_format: str) -> None:
+    from django.utils import translation
+
+    from visitflow.imports.mapping import FIELDS
+    from visitflow.imports.template_file import template_csv, template_xlsx
+
+    sales = org["east_sales"]
+    with translation.override(language):
+        content = template_xlsx() if file_format == "xlsx" else template_csv()
+        job = services.import_job_create(actor=sales, upload=upload(content, f"t.{file_format}"))
+    assert sorted(job.mapping.values()) == sorted(f.key for f in FIELDS)
+    job = services.import_job_set_mapping(actor=sales, job=job, mapping=job.mapping)
+    job = services.import_job_dry_run(actor=sales, job=job)
+    assert job.report == [{"row": 2, "name": "深圳市示例科技有限公司", "action": "create"}]
