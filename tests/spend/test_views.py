@@ -252,7 +252,7 @@ def test_finance_confirms_and_exports(spend: dict[str, Any]) -> None:
     )
     finance = login(spend["finance"])
     assert "980.50" in finance.get("/spend/confirm/").content.decode()
-    export = finance.get("/spend/confirm.xlsx")
+    export = finance.get("/spend/confirm/export/")
     assert export.status_code == 200
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet is not None
@@ -260,6 +260,9 @@ def test_finance_confirms_and_exports(spend: dict[str, Any]) -> None:
     assert row[0].number_format == "yyyy-mm-dd"
     assert row[10].value == pytest.approx(980.5)
     assert row[10].number_format == "#,##0.00"
+    assert row[8].value == "CNY" and row[9].value is None  # no rate needed for CNY
+    text = finance.get("/spend/confirm/export/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "980.50" in text.splitlines()[1]
     assert finance.post(f"/spend/actuals/{actual.pk}/confirm/").status_code == 302
     actual.refresh_from_db()
     assert actual.confirmed_by == spend["finance"]

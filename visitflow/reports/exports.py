@@ -42,6 +42,7 @@ class Column:
     header: str | Promise
     value: Callable[[Any], Any]
     width: int = 0  # characters; 0: from the header
+    number_format: str = ""  # Excel's, for numbers other than money (a rate, a count)
 
 
 def requested_format(request: HttpRequest) -> str:
@@ -70,7 +71,7 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{value:.2f}" if value.as_tuple().exponent == -2 else str(value)
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)
@@ -101,7 +102,9 @@ def workbook_bytes(rows: Iterable[Any], columns: Sequence[Column], *, title: str
         for column in columns:
             value = _plain(column.value(row))
             cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime):
+            if column.number_format and isinstance(value, Decimal | int | float):
+                cell.number_format = column.number_format
+            elif isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
                 cell.number_format = DATE_FORMAT

@@ -7,13 +7,16 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from visitflow.reports.exports import Column, export_response
 from visitflow.spend.models import ActualSpend
 from visitflow.spend.selectors import ReportRow, ReportTotals
 
@@ -21,7 +24,6 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 RATE_FORMAT = "0.000000"
-RATE_COLUMN = 10  # "Rate to CNY" in the reimbursement sheet
 
 
 def _sheet(
@@ -66,55 +68,28 @@ def _bytes(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def actuals_workbook(actuals: Iterable[ActualSpend]) -> bytes:
-    """Paid lines for reimbursement, one row each."""
-    book = Workbook()
-    sheet = _sheet(
-        book,
-        _("Spend"),
-        [
-            _("Paid on"),
-            _("Customer"),
-            _("Visit starts"),
-            _("Host"),
-            _("Category"),
-            _("Planned (CNY)"),
-            _("Standard (CNY)"),
-            _("Amount paid"),
-            _("Currency"),
-            _("Rate to CNY"),
-            _("Amount (CNY)"),
-            _("Paid by"),
-            _("Deviation from the plan"),
-            _("Receipt"),
-            _("Confirmed"),
-        ],
-        first=True,
-    )
-    for actual in actuals:
-        line = actual.line
-        _append(
-            sheet,
-            [
-                actual.paid_on,
-                line.visit.customer.name,
-                line.visit.starts_at,
-                str(line.visit.host),
-                line.get_category_display(),
-                line.planned_amount,
-                line.standard_amount,
-                actual.amount,
-                actual.currency,
-                actual.exchange_rate,
-                actual.amount_cny,
-                str(actual.payer),
-                actual.deviation_note,
-                _("yes") if actual.receipt else _("no"),
-                actual.confirmed_at,
-            ],
-        )
-        sheet.cell(row=sheet.max_row, column=RATE_COLUMN).number_format = RATE_FORMAT
-    return _bytes(book)
+ACTUAL_COLUMNS = [
+    Column(gettext_lazy("Paid on"), lambda a: a.paid_on),
+    Column(gettext_lazy("Customer"), lambda a: a.line.visit.customer.name, width=30),
+    Column(gettext_lazy("Visit starts"), lambda a: a.line.visit.starts_at, width=18),
+    Column(gettext_lazy("Host"), lambda a: str(a.line.visit.host)),
+    Column(gettext_lazy("Category"), lambda a: a.line.get_category_display()),
+    Column(gettext_lazy("Planned (CNY)"), lambda a: a.line.planned_amount),
+    Column(gettext_lazy("Standard (CNY)"), lambda a: a.line.standard_amount),
+    Column(gettext_lazy("Amount paid"), lambda a: a.amount),
+    Column(gettext_lazy("Currency"), lambda a: a.currency),
+    Column(gettext_lazy("Rate to CNY"), lambda a: a.exchange_rate, number_format=RATE_FORMAT),
+    Column(gettext_lazy("Amount (CNY)"), lambda a: a.amount_cny),
+    Column(gettext_lazy("Paid by"), lambda a: str(a.payer)),
+    Column(gettext_lazy("Deviation from the plan"), lambda a: a.deviation_note, width=30),
+    Column(gettext_lazy("Receipt"), lambda a: _("yes") if a.receipt else _("no")),
+    Column(gettext_lazy("Confirmed"), lambda a: a.confirmed_at, width=18),
+]
+
+
+def actuals_export(actuals: Iterable[ActualSpend], fmt: str) -> HttpResponse:
+    """Paid lines for reimbursement, one row each (issue 8; .xlsx or .csv, issue 9)."""
+    return export_response(rows=actuals, columns=ACTUAL_COLUMNS, fmt=fmt, name=_("Spend"))
 
 
 def report_workbook(groups: dict[str, tuple[str, list[ReportRow]]], totals: ReportTotals) -> bytes:

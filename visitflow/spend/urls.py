@@ -20,5 +20,5 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("standards/", views.standards, name="standards"),
     path("confirm/", views.confirm_list, name="confirm"),
-    path("confirm.xlsx", views.confirm_export, name="confirm_export"),
+    path("confirm/export/", views.confirm_export, name="confirm_export"),
 ]

@@ -19,6 +19,7 @@ from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
 from visitflow.core.forms import apply_application_error
 from visitflow.core.http import AuthenticatedHttpRequest
+from visitflow.reports.exports import requested_format
 from visitflow.spend import exports, permissions, selectors, services
 from visitflow.spend.forms import (
     KINDS,
@@ -442,8 +443,7 @@ def confirm_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows: Any = (
         selectors.actuals_confirmed() if which == "confirmed" else selectors.actuals_to_confirm()
     )
-    content = exports.actuals_workbook(rows.iterator(chunk_size=500))
-    return _xlsx(content, f"spend-{which}-{timezone.localdate():%Y%m%d}.xlsx")
+    return exports.actuals_export(rows, requested_format(request) or "xlsx")
 
 
 # --- Reports ---------------------------------------------------------------------------
