@@ -142,3 +142,10 @@ def test_mobile_prefix_memo_agrees_with_the_project_validator() -> None:
         except ValidationError:
             got = None
         assert got == expected, number
+
+
+def test_an_unreadable_csv_line_is_named() -> None:
+    raw = ("客户名称,级别\n华强,A\n" + '"' + "x" * 200_000 + "\n").encode()
+    table = read_table(io.BytesIO(raw))
+    with pytest.raises(ApplicationError, match="Line 3 of the file could not be read"):
+        list(table.rows)

@@ -68,7 +68,19 @@ def _read_csv(raw: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header, rows = _split_header([c.strip() for c in row] for row in reader)
+
+    def cells() -> Iterator[list[str]]:
+        try:
+            for row in reader:
+                yield [c.strip() for c in row]
+        except csv.Error as exc:
+            # An unclosed quote swallowing the rest of the file, a cell of megabytes.
+            raise ApplicationError(
+                _("Line %(line)d of the file could not be read: %(reason)s")
+                % {"line": reader.line_num, "reason": exc}
+            ) from exc
+
+    header, rows = _split_header(cells())
     return Table(CSV, encoding, header, rows)
 
 
