@@ -46,6 +46,7 @@ def test_import_with_one_bad_row_after_fixing_the_mapping(
     page.get_by_role("button", name="Check the rows").click()
     expect(page.get_by_test_id("form-errors")).to_contain_text("Choose a column for: Company name.")
     expect(page.locator("#id_col_2")).to_have_value("city")
+    screenshot(page, "imports-mapping-error")
 
     page.locator("#id_col_0").select_option("name")
     page.get_by_role("button", name="Check the rows").click()
