@@ -271,6 +271,9 @@ REMINDER_CATCH_UP_HOURS = int(os.environ.get("REMINDER_CATCH_UP_HOURS", "12"))
 REMINDER_TICK_SECONDS = float(os.environ.get("REMINDER_TICK_SECONDS", "15"))
 REMINDER_QUEUE_LEASE_SECONDS = int(os.environ.get("REMINDER_QUEUE_LEASE_SECONDS", "300"))
 REMINDER_BATCH_SIZE = int(os.environ.get("REMINDER_BATCH_SIZE", "100"))
+# Reminders handed to the workers and not yet done, at most: when many fall due at once,
+# the rest wait in the table, not in the queue (so none outwaits its lease there).
+REMINDER_MAX_IN_FLIGHT = int(os.environ.get("REMINDER_MAX_IN_FLIGHT", "3000"))
 # A database-queue task still "running" this long after it started lost its worker.
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
 # "cn": skip Chinese public holidays and count make-up working days (调休) for the due

@@ -169,10 +169,11 @@ def _env(database_url: str | None, sqlite_path: Path) -> dict[str, str]:
         LOG_LEVEL="ERROR",
         # Everything due is due now: follow-ups are reminded from midnight of their day.
         REMINDER_DAY_START_HOUR="0",
-        REMINDER_QUEUE_LEASE_SECONDS="6",
         NOTIFICATION_DELIVERY_LEASE_SECONDS="6",
         NOTIFICATION_REQUEUE_SECONDS="6",
-        TASK_LEASE_SECONDS="8",
+        # The killed worker's task runs again after this (the reminders' own lease, for a
+        # task lost altogether, keeps its default).
+        TASK_LEASE_SECONDS="20",
         NOTIFICATION_RETRY_BACKOFF_SECONDS="1,2,4",
         PYTHONUNBUFFERED="1",
         NOTIFICATION_WEBHOOK_HOSTS="127.0.0.1",  # the receiver stands in for WeCom

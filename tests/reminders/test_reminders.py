@@ -377,3 +377,21 @@ def test_a_group_renders_with_one_query_per_kind_of_source(
                 str(together.body),
                 together.link,
             )
+
+
+def test_only_so_many_are_handed_out_at_once(
+    org: dict[str, Any], visit: Visit, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    now = local(2026, 12, 9, 9, 1)
+    reminders_plan(now=now)
+    due = Reminder.objects.filter(send_at__lte=now, status=ReminderStatus.SCHEDULED)
+    assert due.count() >= 3
+    settings.REMINDER_MAX_IN_FLIGHT = 2
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert reminders_queue_due(now=now) == 2
+        assert reminders_queue_due(now=now) == 0  # two handed out and not done yet
+    handed = list(due.filter(queued_until__gte=now).values_list("pk", flat=True))
+    reminders_send(reminder_ids=handed, now=now)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert reminders_queue_due(now=now) == min(2, due.count())

@@ -71,6 +71,12 @@ class Reminder(BaseModel):
                 condition=models.Q(status="scheduled"),
                 name="reminder_due_idx",
             ),
+            # How many are handed out and not done (reminders_queue_due's cap).
+            models.Index(
+                fields=["queued_until"],
+                condition=models.Q(status="scheduled"),
+                name="reminder_in_flight_idx",
+            ),
             models.Index(fields=["recipient", "send_at"], name="reminder_recipient_idx"),
             models.Index(fields=["source"], name="reminder_source_idx"),
         ]

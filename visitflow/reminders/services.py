@@ -127,9 +127,18 @@ def _due(now: datetime) -> Q:
 
 
 def reminders_queue_due(*, now: datetime | None = None, limit: int = 20000) -> int:
-    """Hand the due reminders to the workers, in batches of REMINDER_BATCH_SIZE."""
+    """Hand the due reminders to the workers, in batches of REMINDER_BATCH_SIZE, keeping
+    at most REMINDER_MAX_IN_FLIGHT handed out and not done. Without that cap, a
+    hundred thousand reminders falling due at once would all be queued, wait longer
+    than their lease, and be queued again and again while the first batches run."""
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.REMINDER_QUEUE_LEASE_SECONDS)
+    in_flight = Reminder.objects.filter(
+        status=ReminderStatus.SCHEDULED, queued_until__gte=now
+    ).count()
+    limit = min(limit, settings.REMINDER_MAX_IN_FLIGHT - in_flight)
+    if limit <= 0:
+        return 0
     ids = list(
         Reminder.objects.filter(_due(now))
         .order_by("send_at", "id")
