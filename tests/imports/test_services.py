@@ -253,3 +253,42 @@ def test_the_template_round_trips(org: dict[str, Any], language: str, file_forma
     job = services.import_job_set_mapping(actor=sales, job=job, mapping=job.mapping)
     job = services.import_job_dry_run(actor=sales, job=job)
     assert job.report == [{"row": 2, "name": "深圳市示例科技有限公司", "action": "create"}]
+
+
+def test_a_stalled_import_runs_again_without_doubling_anything(
+    org: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sales = org["east_sales"]
+    rows = [
+        ["甲公司", "A", "", "", "王伟", "", "13812345678", ""],
+        ["乙公司", "A", "", "", "", "", "", ""],
+    ]
+    job = checked(sales, csv_bytes(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(actor=sales, job=job)
+    # As if the worker had died after its first chunk, long ago.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.IMPORTING, updated=timezone.now() - timedelta(minutes=11)
+    )
+    job.refresh_from_db()
+    assert job.is_stalled
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_resume(actor=sales, job=job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.updated_count, job.refused_count) == (0, 2, 0)
+    assert Customer.objects.count() == 2
+    assert Contact.objects.count() == 1
+
+
+def test_a_running_import_is_not_resumed(org: dict[str, Any]) -> None:
+    sales = org["east_sales"]
+    job = checked(sales, csv_bytes([["甲公司", "A", "", "", "", "", "", ""]]))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING)
+    job.refresh_from_db()
+    with pytest.raises(ApplicationError, match="running"):
+        services.import_job_resume(actor=sales, job=job)

@@ -1,11 +1,13 @@
 import os
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,10 @@ class ImportFileName:
     def __call__(self, instance: Any, filename: str) -> str:
         suffix = PurePath(filename).suffix.lower()[:8]
         return f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+
+
+# A chunk of 500 rows takes well under a second; this long without one means no worker.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 class ImportStatus(models.TextChoices):
@@ -117,3 +123,8 @@ class ImportJob(BaseModel):
     @property
     def is_running(self) -> bool:
         return self.status == ImportStatus.IMPORTING
+
+    @property
+    def is_stalled(self) -> bool:
+        """Importing, but no chunk finished for a while: the worker stopped."""
+        return self.is_running and timezone.now() - self.updated > STALLED_AFTER

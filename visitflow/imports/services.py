@@ -19,6 +19,7 @@ from visitflow.imports.models import ImportJob, ImportStatus, RowAction
 from visitflow.imports.permissions import can_import_customers, can_view_import
 from visitflow.imports.planning import CHUNK, PlanContext, RowPlan, plan_rows
 from visitflow.imports.reading import Table, read_table
+from visitflow.imports.tasks import run_import
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +161,6 @@ def import_job_dry_run(*, actor: User, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def import_job_start(*, actor: User, job: ImportJob) -> ImportJob:
     """Hand the checked file to the background worker."""
-    from visitflow.imports.tasks import run_import
-
     _check_actor(actor, job)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     _move(job, ImportStatus.IMPORTING)
@@ -170,6 +169,24 @@ def import_job_start(*, actor: User, job: ImportJob) -> ImportJob:
     job.error = ""
     job.save()
     log_activity(actor=actor, action="import.started", obj=job)
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import.enqueue(job_id))
+    return job
+
+
+@transaction.atomic
+def import_job_resume(*, actor: User, job: ImportJob) -> ImportJob:
+    """Run again an import whose worker stopped (no progress for STALLED_AFTER).
+
+    Safe to repeat: rows already in are found by name and planned as updates of the
+    importer's own customers, and a contact already there by name is not added twice."""
+    _check_actor(actor, job)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.is_stalled:
+        raise ApplicationError(_("This import is running; wait for it to finish."))
+    job.rows_done = 0
+    job.save()
+    log_activity(actor=actor, action="import.resumed", obj=job)
     job_id = job.pk
     transaction.on_commit(lambda: run_import.enqueue(job_id))
     return job
@@ -327,6 +344,7 @@ def _flush(
         created_count=counts[RowAction.CREATE],
         updated_count=counts[RowAction.UPDATE],
         refused_count=counts[RowAction.REFUSE],
+        updated=timezone.now(),  # the heartbeat a stalled import is recognised by
     )
     job.total_rows = max(job.total_rows, len(report))
 

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from visitflow.imports import services
-
 
 @task()
 def run_import(job_id: int) -> int:
+    from visitflow.imports import services  # services enqueue this task: import late
+
     return services.import_job_run(job_id=job_id)

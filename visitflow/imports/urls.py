@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/mapping/", views.import_mapping, name="mapping"),
     path("<int:pk>/start/", views.import_start, name="start"),
+    path("<int:pk>/resume/", views.import_resume, name="resume"),
 ]

@@ -174,3 +174,17 @@ def import_template(request: AuthenticatedHttpRequest, file_format: str) -> Http
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="customers-template.{file_format}"'
     return response
+
+
+@login_required
+@require_POST
+def import_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    job = import_job_get_for_user(request.user, pk)
+    try:
+        services.import_job_resume(actor=request.user, job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import has started again."))
+    return redirect("imports:detail", pk=job.pk)
