@@ -3,17 +3,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
 
-from visitflow.accounts.models import User
+from tests.english import org_in_english, speak_english
 
 
 @pytest.fixture(autouse=True)
 def _english(settings: Any) -> Iterator[None]:
     """Messages are asserted in their English source."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    yield from speak_english(settings)
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +20,4 @@ def _import_root(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def org(org: dict[str, Any]) -> dict[str, Any]:
-    User.objects.update(language="en")
-    for value in org.values():
-        if isinstance(value, User):
-            value.language = "en"
-    return org
+    return org_in_english(org)

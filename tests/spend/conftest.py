@@ -3,20 +3,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
 
+from tests.english import org_in_english, speak_english
 from tests.factories.spend import make_standard
 from tests.factories.visits import make_visit
-from visitflow.accounts.models import User
 from visitflow.spend.models import SpendCategory
 
 
 @pytest.fixture(autouse=True)
 def _english(settings: Any) -> Iterator[None]:
     """Messages are asserted in their English source."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    yield from speak_english(settings)
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +25,7 @@ def _receipts(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def org(org: dict[str, Any]) -> dict[str, Any]:
-    User.objects.update(language="en")
-    for value in org.values():
-        if isinstance(value, User):
-            value.language = "en"
-    return org
+    return org_in_english(org)
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.api.conftest import locs, post
 from tests.conftest import login
+from tests.english import org_in_english, speak_english
 from tests.factories.visits import make_ready_visit, make_visit
 from visitflow.accounts.models import User
 from visitflow.core.exceptions import ApplicationError
@@ -23,18 +23,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _english(settings: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    """Messages are asserted in their English source."""
+    yield from speak_english(settings)
 
 
 @pytest.fixture
 def org(org: dict[str, Any]) -> dict[str, Any]:
-    User.objects.update(language="en")
-    for value in org.values():
-        if isinstance(value, User):
-            value.language = "en"
-    return org
+    return org_in_english(org)
 
 
 def arrived_visit(host: User) -> Visit:
