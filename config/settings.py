@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visitflow.notifications",
     "visitflow.reminders",
     "visitflow.tradeshows",
+    "visitflow.reports",
     "visitflow.spend",
     "visitflow.portal",
     "visitflow.imports",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("visitflow.notifications.urls")),
     path("tradeshows/", include("visitflow.tradeshows.urls")),
     path("spend/", include("visitflow.spend.urls")),
+    path("reports/", include("visitflow.reports.urls")),
     path("portal/", include("visitflow.portal.urls")),
     path("imports/", include("visitflow.imports.urls")),
     path("api/", api.urls),

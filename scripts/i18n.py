@@ -72,6 +72,8 @@ def problems_in(po_path: Path) -> list[str]:
         where = f"{name}:{entry.linenum}"
         if entry.fuzzy:
             found.append(f"{where}: fuzzy entry {entry.msgid!r}")
+        if entry.previous_msgid_plural and not entry.previous_msgid:
+            found.append(f"{where}: a lone '#| msgid_plural' line (msgmerge fails on it)")
         if entry.msgid_plural:
             # Only the forms the language has count (Chinese has one: msgstr[0]).
             empty = [i for i in range(nplurals) if not entry.msgstr_plural.get(i)]
@@ -114,8 +116,11 @@ def fill_source_language(locale_dir: Path, language: str = "en") -> int:
     for entry in po:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
-            entry.previous_msgctxt = None
+        # "#|" lines of what a string used to be: a lone "#| msgid_plural" (left when
+        # the singular did not change) makes the next msgmerge fail.
+        entry.previous_msgid = None
+        entry.previous_msgctxt = None
+        entry.previous_msgid_plural = None
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:

@@ -20,6 +20,7 @@ from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.core.pagination import CappedPaginator
 from visitflow.customers.permissions import can_list_customers
 from visitflow.reports.exports import export_response, requested_format
+from visitflow.reports.permissions import can_view_quality_report
 from visitflow.visits import services
 from visitflow.visits.exports import (
     FOLLOW_UP_COLUMNS,
@@ -115,6 +116,7 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filters": filters,
         "page": _page(request, visits),
         "can_create": can_create_visit(request.user),
+        "can_view_quality": can_view_quality_report(request.user),
     }
     template = "visits/visit_list.html"
     if request.htmx and not request.htmx.boosted:

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from visitflow.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("quality/", views.quality, name="quality"),
+]
