@@ -18,7 +18,11 @@ class QualityFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("All teams"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args: object, teams: object = None, **kwargs: object) -> None:

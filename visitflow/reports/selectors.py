@@ -148,16 +148,18 @@ def quality_report(user: User, filters: QualityFilters) -> QualityReport:
 
     steps = VisitStep.objects.filter(visit__in=visits.values("pk"), due_at__isnull=False)
     done_on_time = Q(state=StepState.DONE, done_at__lte=F("due_at"))
+    # A step counts once it is due, or done (or skipped) earlier: next week's steps of
+    # this month's visits do not lower this month's figures.
+    counts = ~Q(state=StepState.NOT_NEEDED) & (
+        Q(due_at__lte=now) | Q(state__in=[StepState.DONE, StepState.SKIPPED])
+    )
     counted = {
-        "due": Count("pk", filter=~Q(state=StepState.NOT_NEEDED)),
+        "due": Count("pk", filter=counts),
         "on_time": Count("pk", filter=done_on_time),
         "late": Count("pk", filter=Q(state=StepState.DONE, done_at__gt=F("due_at"))),
         "overdue": Count("pk", filter=Q(state=StepState.PENDING, due_at__lt=now)),
         "skipped": Count("pk", filter=Q(state=StepState.SKIPPED)),
-        "calls_due": Count(
-            "pk",
-            filter=Q(playbook_step__code=RETURN_CALL_STEP) & ~Q(state=StepState.NOT_NEEDED),
-        ),
+        "calls_due": Count("pk", filter=Q(playbook_step__code=RETURN_CALL_STEP) & counts),
         "calls_on_time": Count("pk", filter=Q(playbook_step__code=RETURN_CALL_STEP) & done_on_time),
     }
     step_rows: list[dict[str, Any]] = [
