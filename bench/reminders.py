@@ -53,6 +53,8 @@ def main() -> int:
             )
         summary = result.summary()
         summary["plan_s"] = round(result.plan_seconds, 2)
+        # Other work on the machine slows every figure: say how busy it was.
+        summary["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         print(json.dumps(summary, ensure_ascii=False), flush=True)
         runs.append(summary)
     out = ROOT / "bench" / f"results-reminders-{engine}.json"
