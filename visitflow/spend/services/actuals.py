@@ -59,7 +59,11 @@ def actual_record(
     deviation_note: str = "",
     receipt: UploadedFile | None = None,
 ) -> ActualSpend:
-    line = SpendLine.objects.select_for_update().select_related("visit__customer").get(pk=line.pk)
+    line = (
+        SpendLine.objects.select_for_update(of=("self",))
+        .select_related("visit__customer")
+        .get(pk=line.pk)
+    )
     if line.status == LineStatus.VOID:
         raise ApplicationError(_("This line is voided; spend is not recorded on it."))
     if line.status == LineStatus.REFUSED:
@@ -119,7 +123,7 @@ def actual_attach_receipt(
     """The invoice for spend recorded without one. A receipt once attached stays: a wrong
     one is corrected by voiding the spend and recording it again."""
     actual = (
-        ActualSpend.objects.select_for_update()
+        ActualSpend.objects.select_for_update(of=("self",))
         .select_related("line__visit__customer")
         .get(pk=actual.pk)
     )
@@ -148,7 +152,7 @@ def actual_attach_receipt(
 def actual_void(*, actor: User, actual: ActualSpend, reason: str) -> ActualSpend:
     reason = required_text(reason, field="reason", message=_("Say why this spend is voided."))
     actual = (
-        ActualSpend.objects.select_for_update()
+        ActualSpend.objects.select_for_update(of=("self",))
         .select_related("line__visit__customer")
         .get(pk=actual.pk)
     )

@@ -330,7 +330,11 @@ def _ensure_changeable(line: SpendLine) -> None:
 def line_update(*, actor: User, line: SpendLine, data: dict[str, Any]) -> SpendLine:
     """Change the plan. The line is judged again against the standard in force on its
     date today: a change re-opens the approval when it is over the standard."""
-    line = SpendLine.objects.select_for_update().select_related("visit__customer").get(pk=line.pk)
+    line = (
+        SpendLine.objects.select_for_update(of=("self",))
+        .select_related("visit__customer")
+        .get(pk=line.pk)
+    )
     _ensure_changeable(line)
     _ensure_visit_plannable(line.visit)
     before = _line_snapshot(line)
@@ -391,7 +395,7 @@ def line_update(*, actor: User, line: SpendLine, data: dict[str, Any]) -> SpendL
 @transaction.atomic
 def line_submit_over(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
     """Ask again for a refused line, with a (new) reason; it waits for approval again."""
-    line = SpendLine.objects.select_for_update().get(pk=line.pk)
+    line = SpendLine.objects.select_for_update(of=("self",)).get(pk=line.pk)
     if line.status not in (LineStatus.REFUSED, LineStatus.PENDING):
         raise ApplicationError(_("Only a refused or waiting line is submitted for approval."))
     _ensure_visit_plannable(line.visit)
@@ -412,7 +416,7 @@ def line_submit_over(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
 
 def _decide(*, actor: User, line: SpendLine, status: str, note: str, action: str) -> SpendLine:
     line = (
-        SpendLine.objects.select_for_update()
+        SpendLine.objects.select_for_update(of=("self",))
         .select_related("visit__customer", "visit__host__team")
         .get(pk=line.pk)
     )
@@ -483,7 +487,7 @@ def line_refuse(*, actor: User, line: SpendLine, note: str) -> SpendLine:
 @transaction.atomic
 def line_void(*, actor: User, line: SpendLine, reason: str) -> SpendLine:
     reason = required_text(reason, field="reason", message=_("Say why the line is voided."))
-    line = SpendLine.objects.select_for_update().get(pk=line.pk)
+    line = SpendLine.objects.select_for_update(of=("self",)).get(pk=line.pk)
     if line.status == LineStatus.VOID:
         raise ApplicationError(_("This line is already voided."))
     if line.actuals.filter(voided_at__isnull=True).exists():
