@@ -1,5 +1,6 @@
 """Spend pages: a visit's budget and its lines, approvals, finance and reports."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -201,36 +202,50 @@ def line_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "spend/line_plan.html", context, status=status)
 
 
-@login_required
-@require_POST
-def line_void(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _line_with_reason(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    act: Callable[..., SpendLine],
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """A change to a line that needs a reason (void, ask again): the reason or an error."""
     line = _line_for_change(request, pk)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ApplicationError(_("Say why the line is voided."))
-        services.line_void(actor=request.user, line=line, reason=form.cleaned_data["reason"])
+            raise ApplicationError(missing)
+        act(actor=request.user, line=line, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Line voided."))
+        messages.success(request, done)
     return redirect(_visit_url(line.visit_id, f"line-{line.pk}"))
+
+
+@login_required
+@require_POST
+def line_void(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _line_with_reason(
+        request,
+        pk,
+        act=services.line_void,
+        missing=_("Say why the line is voided."),
+        done=_("Line voided."),
+    )
 
 
 @login_required
 @require_POST
 def line_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    line = _line_for_change(request, pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("This is over the standard: give a reason for the approver."))
-        services.line_submit_over(actor=request.user, line=line, reason=form.cleaned_data["reason"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Sent for approval again."))
-    return redirect(_visit_url(line.visit_id, f"line-{line.pk}"))
+    return _line_with_reason(
+        request,
+        pk,
+        act=services.line_submit_over,
+        missing=_("This is over the standard: give a reason for the approver."),
+        done=_("Sent for approval again."),
+    )
 
 
 @login_required
