@@ -10,6 +10,7 @@ from visitflow.accounts.roles import is_admin, role_of
 from visitflow.customers.permissions import can_list_customers
 from visitflow.logistics.permissions import can_manage_resources
 from visitflow.logistics.selectors_board import can_view_board, can_view_my_trips
+from visitflow.reports.permissions import can_view_quality_report as can_view_dashboard
 from visitflow.tradeshows.permissions import can_list_shows
 
 
@@ -36,6 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 _("Follow-ups"), reverse("visits:follow_ups"), "follow_ups", "telephone-outbound"
             ),
         ]
+        if can_view_dashboard(user):
+            items.append(
+                NavItem(_("Dashboard"), reverse("reports:dashboard"), "reports", "graph-up")
+            )
     elif can_view_my_trips(user):
         items.append(NavItem(_("My trips"), reverse("logistics:my_trips"), "my_trips", "car-front"))
     else:

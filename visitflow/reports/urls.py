@@ -5,5 +5,6 @@ from visitflow.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("quality/", views.quality, name="quality"),
 ]

@@ -23,7 +23,7 @@ from visitflow.spend.models import (
     SpendStandard,
 )
 from visitflow.visits.models import Visit, VisitStatus
-from visitflow.visits.selectors import STAND_IN_OPEN_STATES
+from visitflow.visits.selectors import STAND_IN_OPEN_STATES, ScopeFilters
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -219,11 +219,16 @@ def standards_current(on: date) -> list[SpendStandard]:
 class ReportFilters:
     start: date | None = None
     end: date | None = None
+    # The dashboard's team, salesperson (host) and customer level (issue 9); its dates
+    # are those of the lines here, as start and end above.
+    scope: ScopeFilters | None = None
 
 
 def report_lines(user: User, filters: ReportFilters) -> QuerySet[SpendLine]:
     qs = line_qs_for_user(user).filter(status__in=COUNTED_STATES)
     qs = qs.exclude(visit__status=VisitStatus.CANCELLED)
+    if filters.scope is not None:
+        qs = qs.filter(filters.scope.people_q(host="visit__host", customer="visit__customer"))
     if filters.start:
         qs = qs.filter(date__gte=filters.start)
     if filters.end:

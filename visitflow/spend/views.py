@@ -34,6 +34,7 @@ from visitflow.spend.forms import (
 )
 from visitflow.spend.models import SpendLine, SpendStandard
 from visitflow.spend.receipts import receipt_response
+from visitflow.visits.forms_scope import ScopeForm, scope_banner
 from visitflow.visits.models import Visit
 
 PAGE_SIZE = 25
@@ -480,10 +481,15 @@ def _report(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     end: date | None = None
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    qs = selectors.report_lines(user, selectors.ReportFilters(start=start, end=end))
+    # The dashboard's team, salesperson and level come with its link (issue 9).
+    scope_form = ScopeForm(request.GET or None)
+    scope = scope_form.scope()
+    filters = selectors.ReportFilters(start=start, end=end, scope=scope)
+    qs = selectors.report_lines(user, filters)
     groups = {key: (title(), selectors.report_by(qs, key)) for key, title in REPORT_TITLES.items()}
     return {
         "form": form,
+        "scope": scope_banner(scope_form) if (scope.team or scope.host or scope.level) else None,
         "groups": groups,
         "totals": selectors.report_totals(qs),
         "overruns": selectors.top_overruns(qs),

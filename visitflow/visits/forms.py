@@ -301,6 +301,20 @@ class VisitFilterForm(forms.Form):
         ],
     )
 
+    # From the dashboard's links (issue 9); described in the list's banner, not shown.
+    step = forms.SlugField(required=False, max_length=40)
+    step_outcome = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", ""),
+            ("on_time", _("done on time")),
+            ("late", _("done late")),
+            ("skipped", _("skipped")),
+            ("overdue", _("overdue")),
+        ],
+    )
+    came = forms.BooleanField(required=False)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("status", "period", "outcome"):

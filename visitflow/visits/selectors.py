@@ -2,10 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.sql.where import NothingNode
 from django.http import Http404
 from django.utils import timezone
@@ -113,6 +113,72 @@ def visit_base_qs_for_user(user: User) -> QuerySet[Visit]:
     return qs
 
 
+def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start 00:00, the day after end 00:00) in the current time zone."""
+    tz = timezone.get_current_timezone()
+    low = datetime.combine(start, time.min, tzinfo=tz) if start else None
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
+    return low, high
+
+
+@dataclass(frozen=True)
+class ScopeFilters:
+    """The dashboard's filters (issue 9), carried to the lists behind its figures so a
+    list shows exactly what a figure counted: arrival dates, the host's team, the host,
+    the customer's level."""
+
+    start: date | None = None
+    end: date | None = None
+    team: int | None = None
+    host: int | None = None
+    level: int | None = None
+
+    def visit_q(self, prefix: str = "") -> Q:
+        """Visits (or rows of visits, through prefix "visit__") within the filters."""
+        p = prefix
+        q = Q()
+        low, high = day_bounds(self.start, self.end)
+        if low:
+            q &= Q(**{f"{p}starts_at__gte": low})
+        if high:
+            q &= Q(**{f"{p}starts_at__lt": high})
+        return q & self.people_q(host=f"{p}host", customer=f"{p}customer")
+
+    def people_q(self, *, host: str, customer: str) -> Q:
+        """Team, host and level on any row with a person and a customer."""
+        q = Q()
+        if self.team:
+            q &= Q(**{f"{host}__team": self.team})
+        if self.host:
+            q &= Q(**{host: self.host})
+        if self.level:
+            q &= Q(**{f"{customer}__level": self.level})
+        return q
+
+    @property
+    def is_set(self) -> bool:
+        return any((self.start, self.end, self.team, self.host, self.level))
+
+
+# Step outcomes the dashboard counts and the visit list filters on (issue 9). A step done
+# by its due time is on time; done after it, late; still pending past it, overdue.
+STEP_OUTCOMES = ("on_time", "late", "skipped", "overdue")
+
+
+def step_outcome_q(outcome: str, now: datetime) -> Q:
+    """VisitStep rows with this outcome."""
+    return {
+        "on_time": Q(state=StepState.DONE, due_at__isnull=False, done_at__lte=F("due_at")),
+        "late": Q(state=StepState.DONE, done_at__gt=F("due_at")),
+        "skipped": Q(state=StepState.SKIPPED),
+        "overdue": Q(state=StepState.PENDING, due_at__lt=now),
+    }[outcome]
+
+
+# Visits whose visitors came: the ones a deal can come of (issue 9's conversion).
+CAME_STATES = (VisitStatus.IN_PROGRESS, VisitStatus.DEPARTED, VisitStatus.CLOSED)
+
+
 @dataclass(frozen=True)
 class VisitFilters:
     q: str = ""
@@ -121,6 +187,10 @@ class VisitFilters:
     period: str = ""  # upcoming, today, past
     customer: int | None = None
     outcome: str = ""  # deal, negotiating, no_deal; "none": not recorded
+    scope: ScopeFilters = ScopeFilters()
+    step: str = ""  # a playbook step's code
+    step_outcome: str = ""  # one of STEP_OUTCOMES
+    came: bool = False  # only visits whose visitors came
 
 
 def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> QuerySet[Visit]:
@@ -139,7 +209,19 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
         qs = qs.filter(host_id=filters.host)
     if filters.customer:
         qs = qs.filter(customer_id=filters.customer)
+    if filters.scope.is_set:
+        qs = qs.filter(filters.scope.visit_q())
+    if filters.came:
+        qs = qs.filter(status__in=CAME_STATES)
     now = timezone.now()
+    if filters.step_outcome in STEP_OUTCOMES:
+        # As the dashboard counts them: steps with a due time, of visits not cancelled.
+        steps = VisitStep.objects.filter(
+            step_outcome_q(filters.step_outcome, now), due_at__isnull=False
+        )
+        if filters.step:
+            steps = steps.filter(playbook_step__code=filters.step)
+        qs = qs.filter(pk__in=steps.values("visit_id")).exclude(status=VisitStatus.CANCELLED)
     today = timezone.localdate()
     start_of_day = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     if filters.period == "today":
@@ -240,23 +322,71 @@ def request_get_for_user(user: User, pk: int) -> VisitRequest:
     return request
 
 
-def feedback_list_for_user(user: User) -> QuerySet[ReturnCall]:
-    """Return-call outcomes: a manager sees the team's, newest first (SOP 5.1 及时做好报告)."""
-    return (
-        ReturnCall.objects.filter(visit__in=visit_base_qs_for_user(user))
-        .select_related("visit", "visit__customer", "made_by")
-        .order_by("-made_at", "-id")
-    )
+RATED_CALL_Q = Q(reached=True, product_rating__isnull=False, image_rating__isnull=False)
 
 
-def follow_up_list_for_user(user: User, *, open_only: bool = True) -> QuerySet[FollowUp]:
-    scope = customer_scope_q(user)
+def feedback_list_for_user(
+    user: User, scope: ScopeFilters | None = None, *, rated: bool = False
+) -> QuerySet[ReturnCall]:
+    """Return-call outcomes: a manager sees the team's, newest first (SOP 5.1 及时做好报告).
+    The scope's dates are those of the calls; rated: reached, with both scores given."""
+    qs = ReturnCall.objects.filter(visit__in=visit_base_qs_for_user(user))
+    if scope is not None and scope.is_set:
+        low, high = day_bounds(scope.start, scope.end)
+        if low:
+            qs = qs.filter(made_at__gte=low)
+        if high:
+            qs = qs.filter(made_at__lt=high)
+        qs = qs.filter(scope.people_q(host="visit__host", customer="visit__customer"))
+    if rated:
+        qs = qs.filter(RATED_CALL_Q)
+    return qs.select_related("visit", "visit__customer", "made_by").order_by("-made_at", "-id")
+
+
+# The follow-up groups the dashboard counts (issue 9): open ones overdue, due within a
+# week, due later; and those done within the period.
+FOLLOW_UP_GROUPS = ("overdue", "week", "later", "done")
+FOLLOW_UP_WEEK_DAYS = 7
+
+
+def follow_up_group_q(group: str, today: date, scope: ScopeFilters | None = None) -> Q:
+    week = today + timedelta(days=FOLLOW_UP_WEEK_DAYS)
+    is_open = Q(state=FollowUpState.OPEN)
+    if group == "overdue":
+        return is_open & Q(due_date__lt=today)
+    if group == "week":
+        return is_open & Q(due_date__gte=today, due_date__lt=week)
+    if group == "later":
+        return is_open & Q(due_date__gte=week)
+    q = Q(state=FollowUpState.DONE)
+    low, high = day_bounds(scope.start, scope.end) if scope else (None, None)
+    if low:
+        q &= Q(done_at__gte=low)
+    if high:
+        q &= Q(done_at__lt=high)
+    return q
+
+
+def follow_up_list_for_user(
+    user: User,
+    *,
+    open_only: bool = True,
+    scope: ScopeFilters | None = None,
+    group: str = "",
+) -> QuerySet[FollowUp]:
+    """Follow-ups of the user's customers. With a group (FOLLOW_UP_GROUPS) the list is
+    what the dashboard counted; the scope's team and salesperson are the owner's."""
+    customers = customer_scope_q(user)
     qs = FollowUp.objects.all()
     if not can_list_customers(user):
         return qs.none()
+    if customers is not None:
+        qs = qs.filter(_prefixed(customers, "customer") | Q(owner=user))
     if scope is not None:
-        qs = qs.filter(_prefixed(scope, "customer") | Q(owner=user))
-    if open_only:
+        qs = qs.filter(scope.people_q(host="owner", customer="customer"))
+    if group in FOLLOW_UP_GROUPS:
+        qs = qs.filter(follow_up_group_q(group, timezone.localdate(), scope))
+    elif open_only:
         qs = qs.filter(state=FollowUpState.OPEN)
     return qs.select_related("customer", "customer__level", "owner", "visit").order_by(
         "due_date", "id"

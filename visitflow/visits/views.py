@@ -41,7 +41,15 @@ from visitflow.visits.forms import (
     VisitForm,
     VisitorForm,
 )
-from visitflow.visits.models import Visit, Visitor, VisitStatus, VisitStep, VisitStepItem
+from visitflow.visits.forms_scope import ScopeForm, scope_banner
+from visitflow.visits.models import (
+    PlaybookStep,
+    Visit,
+    Visitor,
+    VisitStatus,
+    VisitStep,
+    VisitStepItem,
+)
 from visitflow.visits.permissions import (
     can_create_visit,
     can_edit_visit,
@@ -97,16 +105,41 @@ def _page(request: AuthenticatedHttpRequest, qs: QuerySet[_M]) -> Page[_M]:
     return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _visit_list_extras(form: VisitFilterForm, data: dict[str, object]) -> list[str]:
+    """The dashboard's filters of the visit list beyond its scope: a step's outcome, and
+    only visits whose visitors came."""
+    extras = []
+    outcome = data.get("step_outcome")
+    if outcome:
+        label = dict(form.fields["step_outcome"].choices)[outcome]  # type: ignore[attr-defined]
+        step = (
+            PlaybookStep.objects.filter(code=data.get("step")).first() if data.get("step") else None
+        )
+        extras.append(
+            f"{step.localized_name} · {label}"
+            if step
+            else _("Steps %(outcome)s") % {"outcome": label}
+        )
+    if data.get("came"):
+        extras.append(_("Visitors came"))
+    return extras
+
+
 @login_required
 def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
     form = VisitFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope_form = ScopeForm(request.GET or None)
     filters = VisitFilters(
         q=data.get("q") or "",
         status=data.get("status") or "",
         period=data.get("period") or ("" if form.is_bound else "upcoming"),
         outcome=data.get("outcome") or "",
+        scope=scope_form.scope(),
+        step=data.get("step") or "",
+        step_outcome=data.get("step_outcome") or "",
+        came=bool(data.get("came")),
     )
     visits = visit_list_for_user(request.user, filters)
     if fmt := requested_format(request):
@@ -114,6 +147,9 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filters": filters,
+        "scope": scope_banner(
+            scope_form, _visit_list_extras(form, data), ("step", "step_outcome", "came")
+        ),
         "page": _page(request, visits),
         "can_create": can_create_visit(request.user),
         "can_view_quality": can_view_quality_report(request.user),
@@ -630,21 +666,38 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
-    rows = feedback_list_for_user(request.user)
+    scope_form = ScopeForm(request.GET or None)
+    rated = request.GET.get("rated") == "1"
+    rows = feedback_list_for_user(request.user, scope_form.scope(), rated=rated)
     if fmt := requested_format(request):
         return export_response(
             rows=rows, columns=RETURN_CALL_COLUMNS, fmt=fmt, name=_("Return calls")
         )
-    return render(request, "visits/feedback_list.html", {"page": _page(request, rows)})
+    extras = [_("with scores")] if rated else []
+    context = {"page": _page(request, rows), "scope": scope_banner(scope_form, extras)}
+    return render(request, "visits/feedback_list.html", context)
+
+
+FOLLOW_UP_GROUP_LABELS = {
+    "overdue": _("Overdue"),
+    "week": _("Due within a week"),
+    "later": _("Due later"),
+    "done": _("Done"),
+}
 
 
 @login_required
 def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_visits(request)
-    rows = follow_up_list_for_user(request.user)
+    scope_form = ScopeForm(request.GET or None)
+    group = request.GET.get("group", "")
+    group = group if group in FOLLOW_UP_GROUP_LABELS else ""
+    rows = follow_up_list_for_user(request.user, scope=scope_form.scope(), group=group)
     if fmt := requested_format(request):
         return export_response(rows=rows, columns=FOLLOW_UP_COLUMNS, fmt=fmt, name=_("Follow-ups"))
-    return render(request, "visits/follow_up_list.html", {"page": _page(request, rows)})
+    extras = [str(FOLLOW_UP_GROUP_LABELS[group])] if group else []
+    context = {"page": _page(request, rows), "scope": scope_banner(scope_form, extras)}
+    return render(request, "visits/follow_up_list.html", context)
 
 
 @login_required
