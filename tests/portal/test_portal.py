@@ -12,6 +12,7 @@ from freezegun import freeze_time
 
 from tests.conftest import login
 from tests.factories.customers import CustomerFactory
+from tests.factories.spend import make_line
 from tests.factories.visits import make_ready_visit, make_visit
 from visitflow.core.exceptions import ApplicationError
 from visitflow.logistics.models import Station, Vehicle
@@ -19,6 +20,7 @@ from visitflow.logistics.services.transfers import transfer_plan
 from visitflow.notifications.models import Notification, NotificationKind
 from visitflow.portal import services
 from visitflow.portal.models import ChangeStatus, PortalChange, PortalLink
+from visitflow.spend.models import LineStatus, RoomType, SpendCategory, SpendLine
 from visitflow.visits import services as visit_services
 from visitflow.visits.models import Visit
 
@@ -100,6 +102,49 @@ def test_link_shows_its_visit_and_nothing_internal(
     assert f"/visits/{visit.pk}" not in html and f'"{visit.pk}"' not in html
     assert str(org["east_manager"]) not in html
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_the_hotel_the_company_booked(org: dict[str, Any], visit: Visit, token: str) -> None:
+    """Hotel lines of the visit's spend plan, within the standard or approved, show; one
+    refused or still waiting for approval does not."""
+    on = visit.starts_at.date()
+    booked = make_line(
+        actor=org["east_sales"],
+        visit=visit,
+        category=SpendCategory.HOTEL_NIGHT,
+        amount="900.00",
+        on=on,
+        venue="深圳华侨城洲际酒店",
+        nights=2,
+        rooms=2,
+        room_type=RoomType.STANDARD,
+        guests=0,
+        hosts=0,
+        over_reason="会展期间房价上涨",
+    )
+    refused = make_line(
+        actor=org["east_sales"],
+        visit=visit,
+        category=SpendCategory.HOTEL_NIGHT,
+        amount="5000.00",
+        on=on,
+        venue="瑞吉酒店",
+        nights=1,
+        rooms=1,
+        guests=0,
+        hosts=0,
+        over_reason="会展期间房价上涨",
+    )
+    SpendLine.objects.filter(pk=booked.pk).update(status=LineStatus.WITHIN)
+    SpendLine.objects.filter(pk=refused.pk).update(status=LineStatus.REFUSED)
+    english = Client(headers={"Accept-Language": "en"})
+    html = english.get(page_url(token)).content.decode()
+    assert "深圳华侨城洲际酒店" in html and "瑞吉酒店" not in html
+    check_out = on + timedelta(days=2)
+    assert f"check in {on:%m-%d}, check out {check_out:%m-%d}" in html
+    assert "2 rooms" in html
+    SpendLine.objects.filter(pk=booked.pk).update(status=LineStatus.PENDING)
+    assert "深圳华侨城洲际酒店" not in english.get(page_url(token)).content.decode()
 
 
 def test_the_link_counts_opens(org: dict[str, Any], visit: Visit, token: str) -> None:
@@ -374,13 +419,13 @@ def test_page_query_count_is_fixed(
     org: dict[str, Any], visit: Visit, token: str, django_assert_num_queries: Any
 ) -> None:
     client = Client()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(page_url(token)).status_code == 200
     # More people, journeys and proposals: the same number of queries.
     for name in ("孙一", "孙二", "孙三"):
         visit_services.visitor_add(actor=org["east_sales"], visit=visit, name=name)
         client.post(reverse("portal:visitor_add", args=[token]), {"newvisitor-name": name + "弟"})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(page_url(token)).status_code == 200
 
 

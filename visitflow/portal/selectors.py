@@ -3,7 +3,7 @@ by field, into plain records: no internal note, no other customer, no staff beyo
 host, escorts and drivers (names and work phones), no database id."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -22,6 +22,7 @@ from visitflow.logistics.models import (
     TransferState,
 )
 from visitflow.portal.models import ChangeStatus, PortalChange, PortalLink
+from visitflow.spend.models import LineStatus, SpendCategory, SpendLine
 from visitflow.visits.models import LegDirection, TravelLeg, TravelMode, Visit, Visitor
 
 
@@ -54,6 +55,18 @@ class ScheduleItem:
     place: str = ""
 
 
+@dataclass(frozen=True)
+class GuestStay:
+    """A hotel the company booked (a hotel line of the visit's spend plan, within the
+    standard or approved): the hotel's name, the first night, nights and rooms."""
+
+    hotel: str
+    check_in: date
+    check_out: date
+    rooms: int
+    room_type: str
+
+
 @dataclass
 class GuestItinerary:
     visit: Visit
@@ -62,6 +75,7 @@ class GuestItinerary:
     visitors: list[Visitor]
     transfers: list[GuestTransfer]
     schedule: list[ScheduleItem]
+    stays: list[GuestStay] = field(default_factory=list)
     pending: list[PortalChange] = field(default_factory=list)
     answered: list[PortalChange] = field(default_factory=list)
 
@@ -165,6 +179,20 @@ def guest_itinerary(link: PortalLink) -> GuestItinerary:
         .order_by("starts_at", "id")
     )
     changes = list(changes_for_visit(visit))
+    stays = [
+        GuestStay(
+            hotel=line.venue,
+            check_in=line.date,
+            check_out=line.date + timedelta(days=max(line.nights, 1)),
+            rooms=line.rooms,
+            room_type=line.get_room_type_display() if line.room_type else "",
+        )
+        for line in SpendLine.objects.filter(
+            visit=visit,
+            category=SpendCategory.HOTEL_NIGHT,
+            status__in=[LineStatus.WITHIN, LineStatus.APPROVED],
+        ).order_by("date", "id")
+    ]
     return GuestItinerary(
         visit=visit,
         host=_person(visit.acting_host),
@@ -172,6 +200,7 @@ def guest_itinerary(link: PortalLink) -> GuestItinerary:
         visitors=list(visit.visitors.all()),
         transfers=[_transfer(t) for t in visit.transfers.all()],
         schedule=_schedule(tours, list(visit.leader_meetings.all())),
+        stays=stays,
         pending=[c for c in changes if c.status == ChangeStatus.PENDING],
         answered=[c for c in changes if c.status != ChangeStatus.PENDING][:5],
     )
