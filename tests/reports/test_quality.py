@@ -3,6 +3,7 @@ late, overdue and skipped, return calls on time, feedback averages, open request
 salesperson and team, within what each role may see."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from freezegun import freeze_time
 
 from tests.conftest import login
 from tests.factories.visits import local, make_visit
+from tests.visits.test_documents import pdf_text
 from visitflow.reports.selectors import QualityFilters, quality_report
 from visitflow.visits.models import (
     RequestState,
@@ -21,6 +23,7 @@ from visitflow.visits.models import (
 )
 
 pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DECEMBER = QualityFilters(start=local(2026, 12, 1).date(), end=local(2026, 12, 1).date())
 AFTER = "2027-01-15 12:00:00+08:00"
 
@@ -164,3 +167,27 @@ def test_bad_months_are_explained_and_kept(org: dict[str, Any]) -> None:
     assert "is-invalid" in backwards.content.decode()
     too_long = client.get("/reports/quality/", {"start": "2020-01", "end": "2026-10"})
     assert "is-invalid" in too_long.content.decode()
+
+
+def test_the_report_as_a_pdf(december: dict[str, Any]) -> None:
+    """Printable as a PDF (issue 9): a real file, with the Chinese names in it."""
+    with freeze_time(AFTER):
+        client = login(december["director"])
+        response = client.get(
+            "/reports/quality/", {"start": "2026-12", "end": "2026-12", "export": "pdf"}
+        )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "reception-quality.pdf").write_bytes(response.content)  # to look at
+    text = pdf_text(response.content)
+    assert "华东销售部" in text and "华南销售部" in text
+    assert str(december["east_sales"]) in text
+    assert "2026-12" in text
+    # What a salesperson downloads holds only their own row.
+    with freeze_time(AFTER):
+        own = login(december["east_sales"]).get(
+            "/reports/quality/", {"start": "2026-12", "end": "2026-12", "export": "pdf"}
+        )
+    assert str(december["south_sales"]) not in pdf_text(own.content)

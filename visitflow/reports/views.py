@@ -19,6 +19,7 @@ from visitflow.reports.charts import conversion_labels, dashboard_charts, follow
 from visitflow.reports.columns import QUALITY_COLUMNS
 from visitflow.reports.dashboard import can_view_dashboard, dashboard_level
 from visitflow.reports.dashboard import dashboard as build_dashboard
+from visitflow.reports.documents import quality_pdf
 from visitflow.reports.exports import export_response, requested_format
 from visitflow.reports.forms import QualityFilterForm
 from visitflow.reports.permissions import can_view_quality_report
@@ -57,6 +58,13 @@ def quality(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = data.get("team")
     filters = QualityFilters(start=start, end=end, team=team.pk if team else None)
     report = quality_report(request.user, filters)
+    if request.GET.get("export") == "pdf":
+        content = quality_pdf(report, user=request.user, team_name=team.name if team else "")
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="reception-quality-{start:%Y%m}-{end:%Y%m}.pdf"'
+        )
+        return response
     if fmt := requested_format(request):
         name = _("Reception quality")
         return export_response(rows=report.rows, columns=QUALITY_COLUMNS, fmt=fmt, name=name)
