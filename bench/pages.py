@@ -232,7 +232,23 @@ def visit_pages(username: str) -> list[tuple[str, str]]:
     if demo is not None:
         pages.append(("visit page (demo)", f"/visits/{demo.pk}/"))
     pages += [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]
+    pages += dashboard_pages()
     return pages
+
+
+def dashboard_pages() -> list[tuple[str, str]]:
+    """The dashboard (its default twelve weeks, and a year) and the quality report."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year = f"/reports/?start={today - timedelta(days=364)}&end={today}"
+    return [
+        ("dashboard", "/reports/"),
+        ("dashboard, a year", year),
+        ("quality report", "/reports/quality/"),
+    ]
 
 
 def print_table(results: list[Result]) -> None:
@@ -306,7 +322,8 @@ def main() -> None:
             host = busiest_host()
             client = Client()
             client.force_login(User.objects.get(username=host))
-            for page, url in [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]:
+            own = [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]
+            for page, url in own + dashboard_pages()[:1]:
                 results.append(measure(client, page, host, url, args.repeat, args.warmup))
             for username in (host, MANAGER):
                 url, note = feed_url(username)
