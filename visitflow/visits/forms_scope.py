@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import Team, User
@@ -26,8 +26,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class ScopeForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    start = forms.DateField(
+        label=pgettext_lazy("period", "From"), required=False, widget=DATE_WIDGET
+    )
+    end = forms.DateField(label=pgettext_lazy("period", "To"), required=False, widget=DATE_WIDGET)
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.order_by("name"),

@@ -10,6 +10,7 @@
     var axis = { type: "value", min: options.min, max: options.max };
     if (spec.percent) { axis.max = 100; options.suffix = "%"; }
     if (options.suffix) axis.axisLabel = { formatter: "{value}" + options.suffix };
+    if (!spec.percent && options.max === undefined) axis.minInterval = 1;  // counts
     return axis;
   }
 
