@@ -302,3 +302,47 @@ def test_the_default_period_is_twelve_weeks(org: dict[str, Any]) -> None:
     assert len(data.weeks.rows) == 12
     html = page.content.decode()
     assert 'value="2026-10-26"' in html and 'value="2027-01-17"' in html
+
+
+# role -> (status of /reports/, what the dashboard covers)
+DASHBOARD_MATRIX = {
+    "east_sales": (200, "own"),
+    "east_manager": (200, "team"),
+    "director": (200, "company"),
+    "general_manager": (200, "company"),
+    "admin": (200, "company"),
+    "reception": (403, None),
+    "driver": (403, None),
+    "finance": (403, None),
+}
+
+
+@pytest.mark.parametrize("role", DASHBOARD_MATRIX)
+def test_permission_matrix(org: dict[str, Any], role: str) -> None:
+    status, level = DASHBOARD_MATRIX[role]
+    page = login(org[role]).get("/reports/")
+    assert page.status_code == status
+    if level:
+        assert page.context["data"].level == level
+    nav = login(org[role]).get("/visits/my-day/" if role != "driver" else "/logistics/my-trips/")
+    assert ('href="/reports/"' in nav.content.decode()) is (status == 200)
+
+
+def test_the_dashboards_parameters_never_widen_a_list(shaped: dict[str, Any]) -> None:
+    """A salesperson who types another team's filters into a list's address sees nothing
+    more than their own list."""
+    south = shaped["south"].pk
+    theirs = shaped["theirs"]
+    with freeze_time(AFTER):
+        client = login(shaped["east_sales"])
+        for url in (
+            f"/visits/?team={south}&start=2026-12-01&end=2026-12-31",
+            f"/visits/?host={shaped['south_sales'].pk}",
+            f"/visits/feedback/?team={south}",
+            f"/visits/follow-ups/?team={south}&group=overdue",
+        ):
+            html = client.get(url).content.decode()
+            assert theirs.customer.name not in html, url
+        spend = client.get(f"/spend/?team={south}")
+        assert spend.status_code == 200
+        assert theirs.customer.name not in spend.content.decode()
