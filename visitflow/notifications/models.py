@@ -58,6 +58,12 @@ validate_webhook_url = URLValidator(
 )
 
 
+# The rows the key's unique index covers. A lookup by key must carry this condition too:
+# the index is partial, and neither SQLite nor PostgreSQL uses it (they scan the whole
+# table) unless the query itself says the key is not empty.
+KEYED = ~models.Q(key="")
+
+
 class Notification(models.Model):
     """One message in a person's inbox, stored already rendered in their language."""
 
@@ -91,7 +97,7 @@ class Notification(models.Model):
         ordering = ["-created", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key"], condition=~models.Q(key=""), name="notification_key_unique"
+                fields=["key"], condition=KEYED, name="notification_key_unique"
             ),
         ]
         indexes = [

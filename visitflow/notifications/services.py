@@ -37,6 +37,7 @@ from visitflow.notifications.channels import (
     send_email,
 )
 from visitflow.notifications.models import (
+    KEYED,
     Channel,
     Delivery,
     DeliveryStatus,
@@ -163,7 +164,7 @@ def notify(
     _check_draft(kind, link)
     language = recipient.language or settings.LANGUAGE_CODE
     with transaction.atomic():
-        if key and Notification.objects.filter(key=key).exists():
+        if key and Notification.objects.filter(KEYED, key=key).exists():
             return None
         try:
             # A savepoint, so that losing a race on the key leaves the caller's
@@ -234,7 +235,7 @@ def notify_many(drafts: Sequence[Draft]) -> NotifyManyResult:
     for draft in drafts:
         _check_draft(draft.kind, draft.link)
     keys = [d.key for d in drafts if d.key]
-    taken = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    taken = set(Notification.objects.filter(KEYED, key__in=keys).values_list("key", flat=True))
     wanted = [d for d in drafts if d.recipient.is_active and not (d.key and d.key in taken)]
     rows: list[Notification] = []
     for draft in wanted:

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from visitflow.notifications.models import Delivery, Notification
+from visitflow.notifications.models import KEYED, Delivery, Notification
 from visitflow.notifications.services import (
     Draft,
     deliveries_send_claimed,
@@ -246,7 +246,7 @@ def _send_group(reminder_ids: list[int], now: datetime | None) -> tuple[int, lis
             status=ReminderStatus.SENT,
             sent_at=now,
             notification=Subquery(
-                Notification.objects.filter(key=OuterRef("key")).values("pk")[:1]
+                Notification.objects.filter(KEYED, key=OuterRef("key")).values("pk")[:1]
             ),
             queued_until=None,
             updated=stamp,
