@@ -11,7 +11,8 @@ page in-process with django.test.Client, logged in (force_login) as a sales mana
 sees one team and as the administrator who sees everything; "My day" and the calendar
 feed also as the salesperson who hosts the most visits. Reports p50/p95 of the wall time
 of Client.get() (the whole Django stack: middleware, session, view, template) and the
-number of SQL queries of one request. Writes bench/results-<engine>.json.
+number of SQL queries of one request. Writes bench/results-<engine>.json (with --only
+NAME, bench/results-<engine>-NAME.json: the dashboard pages alone, say).
 
 DEBUG is forced off, as in production. On SQLite the connection is reopened on every
 request (CONN_MAX_AGE 0, the project's setting), so that cost is in every number.
@@ -283,6 +284,11 @@ def main() -> None:
         action="store_true",
         help="Keep the bench database of the last run when it has enough customers.",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Measure only the pages whose name contains this (e.g. dashboard).",
+    )
     args = parser.parse_args()
 
     os.environ["VISITFLOW_TESTING"] = "1"
@@ -316,6 +322,8 @@ def main() -> None:
             if args.visits:
                 pages += visit_pages(username)
             for page, url in pages:
+                if args.only not in page:
+                    continue
                 result = measure(client, page, username, url, args.repeat, args.warmup)
                 results.append(result)
         if args.visits:
@@ -324,8 +332,10 @@ def main() -> None:
             client.force_login(User.objects.get(username=host))
             own = [("My day", "/visits/my-day/"), ("API visits", "/api/visits")]
             for page, url in own + dashboard_pages()[:1]:
+                if args.only not in page:
+                    continue
                 results.append(measure(client, page, host, url, args.repeat, args.warmup))
-            for username in (host, MANAGER):
+            for username in (host, MANAGER) if args.only in "calendar feed" else ():
                 url, note = feed_url(username)
                 if not url:
                     results.append(Result(page="calendar feed", user=username, url="", note=note))
@@ -353,7 +363,8 @@ def main() -> None:
         **seed_timings,
         "results": [asdict(r) for r in results],
     }
-    out = ROOT / "bench" / f"results-{engine}.json"
+    suffix = f"-{args.only.replace(' ', '-')}" if args.only else ""
+    out = ROOT / "bench" / f"results-{engine}{suffix}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nWrote {out.relative_to(ROOT)}")
 

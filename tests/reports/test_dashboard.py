@@ -19,7 +19,14 @@ from visitflow.reports.dashboard import dashboard
 from visitflow.tradeshows.models import CallOutcome, TradeShow
 from visitflow.tradeshows.services import booth
 from visitflow.tradeshows.services.invitations import invitation_call_record
-from visitflow.visits.models import FollowUp, FollowUpState, Visit, VisitOutcome, VisitStatus
+from visitflow.visits.models import (
+    FollowUp,
+    FollowUpState,
+    StepState,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+)
 from visitflow.visits.selectors import ScopeFilters
 
 pytestmark = pytest.mark.django_db
@@ -346,3 +353,24 @@ def test_the_dashboards_parameters_never_widen_a_list(shaped: dict[str, Any]) ->
         spend = client.get(f"/spend/?team={south}")
         assert spend.status_code == 200
         assert theirs.customer.name not in spend.content.decode()
+
+
+def test_a_return_call_counts_within_its_due_day(org: dict[str, Any]) -> None:
+    """Issue 9: return-call compliance is the share made within the due day. A call due
+    at 10:00 and made at 18:00 the same day is on time there, though its step was done
+    after its hour; one made the next morning is late."""
+    same_day = make_visit(actor=org["east_sales"], starts_at=local(2026, 12, 3, 10))
+    next_day = make_visit(actor=org["east_sales"], starts_at=local(2026, 12, 4, 10))
+    for visit, hours in ((same_day, 8), (next_day, 22)):
+        call = visit.steps.get(playbook_step__code="return_call")
+        call.due_at = local(2026, 12, 8, 10) if visit == same_day else local(2026, 12, 9, 10)
+        call.state, call.done_at = StepState.DONE, call.due_at + timedelta(hours=hours)
+        call.save(update_fields=["due_at", "state", "done_at"])
+    data = counted(org["director"])
+    [month] = data.months
+    assert (month.calls_due, month.on_time.value, month.late.value) == (2, 1, 1)
+    [row] = [r for r in data.steps if r.code == "return_call"]
+    assert (row.cells["on_time"].value, row.cells["late"].value) == (0, 2)  # by the hour
+    with freeze_time(AFTER):
+        listed = login(org["director"]).get(month.on_time.url).content.decode()
+    assert same_day.customer.name in listed and next_day.customer.name not in listed

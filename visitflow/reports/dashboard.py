@@ -6,18 +6,18 @@ lists apply the same scope (visitflow.visits.selectors.ScopeFilters) to the same
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
+from visitflow.core.sql import bucket
 from visitflow.spend import permissions as spend_permissions
 from visitflow.spend.selectors import ReportFilters, report_lines, report_totals
 from visitflow.tradeshows.models import BoothVisit, InvitationStatus, LeadStatus, TradeShow
@@ -28,7 +28,6 @@ from visitflow.visits.forms_scope import scope_query
 from visitflow.visits.models import (
     FollowUp,
     PlaybookStep,
-    StepState,
     Visit,
     VisitOutcome,
     VisitStatus,
@@ -36,11 +35,13 @@ from visitflow.visits.models import (
 )
 from visitflow.visits.selectors import (
     CAME_STATES,
+    DAY_OUTCOMES,
     FOLLOW_UP_GROUPS,
     STEP_OUTCOMES,
     ScopeFilters,
     follow_up_group_q,
     follow_up_list_for_user,
+    step_counted_q,
     step_outcome_q,
     visit_base_qs_for_user,
 )
@@ -69,10 +70,9 @@ def _average(total: int | None, count: int) -> Decimal | None:
     return (Decimal(total or 0) / count).quantize(Decimal("0.01")) if count else None
 
 
-def _day(value: datetime | date) -> date:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+def _midnight(day: date) -> datetime:
+    """The start of a day in the current time zone."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _month_end(first: date) -> date:
@@ -125,18 +125,24 @@ class WeeksChart:
 def visits_by_week(visits: QuerySet[Visit], scope: ScopeFilters) -> WeeksChart:
     if not (scope.start and scope.end):
         raise ValueError("The dashboard counts within a period.")
-    tz = timezone.get_current_timezone()
+    first = scope.start - timedelta(days=scope.start.weekday())
+    weeks = []
+    week = first
+    while week <= scope.end:
+        weeks.append(week)
+        week += timedelta(days=7)
+    boundaries = [_midnight(day) for day in [*weeks, week]]
     counts: dict[tuple[date, str], int] = {}
     grouped = (
-        visits.annotate(w=TruncWeek("starts_at", tzinfo=tz))
+        visits.annotate(w=bucket("starts_at", boundaries))
         .values("w", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for item in grouped:
-        counts[(_day(item["w"]), item["status"])] = item["n"]
+        if item["w"] is not None:
+            counts[(weeks[item["w"]], item["status"])] = item["n"]
     states = [(code, str(label)) for code, label in VisitStatus.choices]
-    first = scope.start - timedelta(days=scope.start.weekday())
     rows = []
     week = first
     while week <= scope.end:
@@ -167,14 +173,6 @@ class StepRow:
         return _rate(int(self.cells[outcome].value or 0), self.due)
 
 
-def _counted_q(now: datetime) -> Q:
-    """A step counts once it is due, or once it is done or skipped (earlier than due):
-    next week's steps do not lower this week's figures (as in the quality report)."""
-    return ~Q(state=StepState.NOT_NEEDED) & (
-        Q(due_at__lte=now) | Q(state__in=[StepState.DONE, StepState.SKIPPED])
-    )
-
-
 def step_adherence(visits: QuerySet[Visit], scope: ScopeFilters, now: datetime) -> list[StepRow]:
     steps = VisitStep.objects.filter(
         visit__in=visits.exclude(status=VisitStatus.CANCELLED).values("pk"),
@@ -184,7 +182,7 @@ def step_adherence(visits: QuerySet[Visit], scope: ScopeFilters, now: datetime) 
     grouped: dict[int, dict[str, Any]] = {
         item["playbook_step"]: dict(item)
         for item in steps.values("playbook_step")
-        .annotate(due=Count("pk", filter=_counted_q(now)), **counted)
+        .annotate(due=Count("pk", filter=step_counted_q(now)), **counted)
         .order_by()
     }
     rows = []
@@ -244,39 +242,41 @@ def _months(scope: ScopeFilters) -> list[date]:
 def return_calls_by_month(
     user: User, visits: QuerySet[Visit], scope: ScopeFilters, now: datetime
 ) -> list[MonthRow]:
-    """Compliance by the month of the visit; feedback by the month of the call."""
+    """Calls made within their due day (DAY_OUTCOMES), by the month of the visit; the
+    customers' scores by the month of the call."""
     from visitflow.visits.selectors import feedback_list_for_user
 
-    tz = timezone.get_current_timezone()
+    months = _months(scope)
+    boundaries = [_midnight(m) for m in [*months, _month_end(months[-1]) + timedelta(days=1)]]
     calls = (
         VisitStep.objects.filter(
             visit__in=visits.exclude(status=VisitStatus.CANCELLED).values("pk"),
             playbook_step__code=RETURN_CALL_STEP,
             due_at__isnull=False,
         )
-        .annotate(m=TruncMonth("visit__starts_at", tzinfo=tz))
+        .annotate(m=bucket("visit__starts_at", boundaries))
         .values("m")
         .annotate(
-            due=Count("pk", filter=_counted_q(now)),
-            **{name: Count("pk", filter=step_outcome_q(name, now)) for name in STEP_OUTCOMES},
+            due=Count("pk", filter=step_counted_q(now, by_day=True)),
+            **{name: Count("pk", filter=step_outcome_q(name, now)) for name in DAY_OUTCOMES},
         )
         .order_by()
     )
     by_month: dict[date, dict[str, Any]] = {
-        _day(item["m"]).replace(day=1): dict(item) for item in calls
+        months[item["m"]]: dict(item) for item in calls if item["m"] is not None
     }
     feedback = (
         feedback_list_for_user(user, scope, rated=True)
-        .annotate(m=TruncMonth("made_at", tzinfo=tz))
+        .annotate(m=bucket("made_at", boundaries))
         .values("m")
         .annotate(n=Count("pk"), product=Sum("product_rating"), image=Sum("image_rating"))
         .order_by()
     )
     rated: dict[date, dict[str, Any]] = {
-        _day(item["m"]).replace(day=1): dict(item) for item in feedback
+        months[item["m"]]: dict(item) for item in feedback if item["m"] is not None
     }
     rows = []
-    for month in _months(scope):
+    for month in months:
         start, end = max(month, scope.start or month), min(_month_end(month), scope.end or month)
         month_scope = ScopeFilters(start, end, scope.team, scope.host, scope.level)
         item, said = by_month.get(month, {}), rated.get(month, {})
@@ -285,8 +285,9 @@ def return_calls_by_month(
         def step_cell(
             outcome: str, item: dict[str, Any] = item, s: ScopeFilters = month_scope
         ) -> Cell:
-            url = link("visits:list", s, step=RETURN_CALL_STEP, step_outcome=outcome)
-            return Cell(item.get(outcome, 0), url)
+            """A count of return calls by the day's rule (DAY_OUTCOMES)."""
+            url = link("visits:list", s, step=RETURN_CALL_STEP, step_outcome=f"day_{outcome}")
+            return Cell(item.get(f"day_{outcome}", 0), url)
 
         rows.append(
             MonthRow(

@@ -8,21 +8,21 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
+from visitflow.core.sql import bucket
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     ReturnCall,
-    StepState,
     Visit,
     VisitRequest,
     VisitStatus,
     VisitStep,
 )
+from visitflow.visits.selectors import step_counted_q, step_outcome_q
 
 RETURN_CALL_STEP = "return_call"  # SOP 5.1: the call after the visitors are home
 
@@ -127,40 +127,48 @@ def visits_for_report(user: User, filters: QualityFilters) -> QuerySet[Visit]:
     return qs
 
 
+def _next_month(first: date) -> date:
+    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+
+
 def quality_report(user: User, filters: QualityFilters) -> QualityReport:
     visits = visits_for_report(user, filters)
-    month = TruncMonth("visit__starts_at", tzinfo=timezone.get_current_timezone())
+    # Months numbered by plain comparisons in the database (visitflow.core.sql.bucket).
+    months = [filters.start]
+    while months[-1] < filters.end:
+        months.append(_next_month(months[-1]))
+    tz = timezone.get_current_timezone()
+    boundaries = [datetime.combine(m, time.min, tzinfo=tz) for m in months]
+    boundaries.append(datetime.combine(_next_month(months[-1]), time.min, tzinfo=tz))
+    month = bucket("visit__starts_at", boundaries)
     now = timezone.now()
     rows: dict[tuple[int, date], QualityRow] = {}
 
-    def row(host_id: int, when: datetime | date) -> QualityRow:
-        day = when.date() if isinstance(when, datetime) else when
-        key = (host_id, day.replace(day=1))
+    def row(host_id: int, index: int) -> QualityRow:
+        key = (host_id, months[index])
         if key not in rows:
             rows[key] = QualityRow(month=key[1], host_ids={host_id})
         return rows[key]
 
-    by_month = TruncMonth("starts_at", tzinfo=timezone.get_current_timezone())
+    by_month = bucket("starts_at", boundaries)
     for visit_row in (
         visits.annotate(m=by_month).values("host", "m").annotate(n=Count("pk")).order_by()
     ):
         row(visit_row["host"], visit_row["m"]).visits = visit_row["n"]
 
     steps = VisitStep.objects.filter(visit__in=visits.values("pk"), due_at__isnull=False)
-    done_on_time = Q(state=StepState.DONE, done_at__lte=F("due_at"))
     # A step counts once it is due, or done (or skipped) earlier: next week's steps of
-    # this month's visits do not lower this month's figures.
-    counts = ~Q(state=StepState.NOT_NEEDED) & (
-        Q(due_at__lte=now) | Q(state__in=[StepState.DONE, StepState.SKIPPED])
-    )
+    # this month's visits do not lower this month's figures. A return call counts by the
+    # day: made within the day it was due (as on the dashboard).
+    is_call = Q(playbook_step__code=RETURN_CALL_STEP)
     counted = {
-        "due": Count("pk", filter=counts),
-        "on_time": Count("pk", filter=done_on_time),
-        "late": Count("pk", filter=Q(state=StepState.DONE, done_at__gt=F("due_at"))),
-        "overdue": Count("pk", filter=Q(state=StepState.PENDING, due_at__lt=now)),
-        "skipped": Count("pk", filter=Q(state=StepState.SKIPPED)),
-        "calls_due": Count("pk", filter=Q(playbook_step__code=RETURN_CALL_STEP) & counts),
-        "calls_on_time": Count("pk", filter=Q(playbook_step__code=RETURN_CALL_STEP) & done_on_time),
+        "due": Count("pk", filter=step_counted_q(now)),
+        "on_time": Count("pk", filter=step_outcome_q("on_time", now)),
+        "late": Count("pk", filter=step_outcome_q("late", now)),
+        "overdue": Count("pk", filter=step_outcome_q("overdue", now)),
+        "skipped": Count("pk", filter=step_outcome_q("skipped", now)),
+        "calls_due": Count("pk", filter=is_call & step_counted_q(now, by_day=True)),
+        "calls_on_time": Count("pk", filter=is_call & step_outcome_q("day_on_time", now)),
     }
     step_rows: list[dict[str, Any]] = [
         dict(step_row)

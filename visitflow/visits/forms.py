@@ -311,6 +311,9 @@ class VisitFilterForm(forms.Form):
             ("late", _("done late")),
             ("skipped", _("skipped")),
             ("overdue", _("overdue")),
+            ("day_on_time", _("done within the due day")),
+            ("day_late", _("done after the due day")),
+            ("day_overdue", _("overdue")),
         ],
     )
     came = forms.BooleanField(required=False)

@@ -548,6 +548,12 @@ class VisitStep(BaseModel):
         indexes = [
             models.Index(fields=["owner", "state", "due_at"], name="visit_step_owner_due_idx"),
             models.Index(fields=["state", "due_at"], name="visit_step_due_idx"),
+            # The dashboard and the quality report count a period's steps by state and
+            # times: read from the index alone, not from the table (issue 9).
+            models.Index(
+                fields=["visit", "playbook_step", "state", "due_at", "done_at"],
+                name="visit_step_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

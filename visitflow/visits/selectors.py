@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.db.models.sql.where import NothingNode
 from django.http import Http404
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.tree import Node
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
+from visitflow.core.sql import LocalDate
 from visitflow.customers.permissions import can_list_customers
 from visitflow.customers.selectors import customer_scope_q
 from visitflow.visits.models import (
@@ -121,6 +123,20 @@ def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, d
     return low, high
 
 
+def visit_related_q(user: User, prefix: str) -> Q | None:
+    """visit_base_qs_for_user as a condition on rows of visits (prefix: the relation's
+    name); None when the user sees no visit at all."""
+    if not user.is_authenticated or not can_list_customers(user):
+        return None
+    q = Q()
+    scope = visit_scope_q(user)
+    if scope is not None:
+        q &= _prefixed(scope, prefix)
+    if not is_admin(user):
+        q &= Q(**{f"{prefix}__customer__is_active": True})
+    return q
+
+
 @dataclass(frozen=True)
 class ScopeFilters:
     """The dashboard's filters (issue 9), carried to the lists behind its figures so a
@@ -163,16 +179,39 @@ class ScopeFilters:
 # Step outcomes the dashboard counts and the visit list filters on (issue 9). A step done
 # by its due time is on time; done after it, late; still pending past it, overdue.
 STEP_OUTCOMES = ("on_time", "late", "skipped", "overdue")
+# A return call counts by the day (issue 9: "made within the due day"): on time when made
+# by the end of the day it was due, in the company's time zone; overdue once that day is
+# over.
+DAY_OUTCOMES = ("day_on_time", "day_late", "day_overdue")
+
+
+def _start_of_day(now: datetime) -> datetime:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(timezone.localdate(now), time.min, tzinfo=tz)
 
 
 def step_outcome_q(outcome: str, now: datetime) -> Q:
-    """VisitStep rows with this outcome."""
+    """VisitStep rows with this outcome (one of STEP_OUTCOMES or DAY_OUTCOMES)."""
     return {
         "on_time": Q(state=StepState.DONE, due_at__isnull=False, done_at__lte=F("due_at")),
         "late": Q(state=StepState.DONE, done_at__gt=F("due_at")),
         "skipped": Q(state=StepState.SKIPPED),
         "overdue": Q(state=StepState.PENDING, due_at__lt=now),
+        "day_on_time": Q(
+            LessThanOrEqual(LocalDate("done_at"), LocalDate("due_at")),
+            state=StepState.DONE,
+            due_at__isnull=False,
+        ),
+        "day_late": Q(GreaterThan(LocalDate("done_at"), LocalDate("due_at")), state=StepState.DONE),
+        "day_overdue": Q(state=StepState.PENDING, due_at__lt=_start_of_day(now)),
     }[outcome]
+
+
+def step_counted_q(now: datetime, *, by_day: bool = False) -> Q:
+    """Steps that count in a rate: due by now (by the day's start for by_day), or done or
+    skipped earlier than that: next week's steps do not lower this week's figures."""
+    due = Q(due_at__lt=_start_of_day(now)) if by_day else Q(due_at__lte=now)
+    return ~Q(state=StepState.NOT_NEEDED) & (due | Q(state__in=[StepState.DONE, StepState.SKIPPED]))
 
 
 # Visits whose visitors came: the ones a deal can come of (issue 9's conversion).
@@ -214,7 +253,7 @@ def visit_list_for_user(user: User, filters: VisitFilters | None = None) -> Quer
     if filters.came:
         qs = qs.filter(status__in=CAME_STATES)
     now = timezone.now()
-    if filters.step_outcome in STEP_OUTCOMES:
+    if filters.step_outcome in STEP_OUTCOMES + DAY_OUTCOMES:
         # As the dashboard counts them: steps with a due time, of visits not cancelled.
         steps = VisitStep.objects.filter(
             step_outcome_q(filters.step_outcome, now), due_at__isnull=False
@@ -330,7 +369,12 @@ def feedback_list_for_user(
 ) -> QuerySet[ReturnCall]:
     """Return-call outcomes: a manager sees the team's, newest first (SOP 5.1 及时做好报告).
     The scope's dates are those of the calls; rated: reached, with both scores given."""
-    qs = ReturnCall.objects.filter(visit__in=visit_base_qs_for_user(user))
+    visible = visit_related_q(user, "visit")
+    if visible is None:
+        return ReturnCall.objects.none()
+    # A join on the visit, not "visit IN (every visible visit)": the range of the calls'
+    # dates then leads, and a manager's dashboard does not list the team's whole history.
+    qs = ReturnCall.objects.filter(visible)
     if scope is not None and scope.is_set:
         low, high = day_bounds(scope.start, scope.end)
         if low:
