@@ -108,33 +108,25 @@ def test_the_hotel_the_company_booked(org: dict[str, Any], visit: Visit, token: 
     """Hotel lines of the visit's spend plan, within the standard or approved, show; one
     refused or still waiting for approval does not."""
     on = visit.starts_at.date()
-    booked = make_line(
-        actor=org["east_sales"],
-        visit=visit,
-        category=SpendCategory.HOTEL_NIGHT,
-        amount="900.00",
-        on=on,
-        venue="深圳华侨城洲际酒店",
-        nights=2,
-        rooms=2,
-        room_type=RoomType.STANDARD,
-        guests=0,
-        hosts=0,
-        over_reason="会展期间房价上涨",
-    )
-    refused = make_line(
-        actor=org["east_sales"],
-        visit=visit,
-        category=SpendCategory.HOTEL_NIGHT,
-        amount="5000.00",
-        on=on,
-        venue="瑞吉酒店",
-        nights=1,
-        rooms=1,
-        guests=0,
-        hosts=0,
-        over_reason="会展期间房价上涨",
-    )
+
+    def hotel(name: str, amount: str, nights: int, rooms: int, **extra: Any) -> SpendLine:
+        return make_line(
+            actor=org["east_sales"],
+            visit=visit,
+            category=SpendCategory.HOTEL_NIGHT,
+            amount=amount,
+            on=on,
+            venue=name,
+            nights=nights,
+            rooms=rooms,
+            guests=0,
+            hosts=0,
+            over_reason="会展期间房价上涨",
+            **extra,
+        )
+
+    booked = hotel("深圳华侨城洲际酒店", "900.00", 2, 2, room_type=RoomType.STANDARD)
+    refused = hotel("瑞吉酒店", "5000.00", 1, 1)
     SpendLine.objects.filter(pk=booked.pk).update(status=LineStatus.WITHIN)
     SpendLine.objects.filter(pk=refused.pk).update(status=LineStatus.REFUSED)
     english = Client(headers={"Accept-Language": "en"})

@@ -20,10 +20,10 @@ from visitflow.accounts.roles import is_admin, role_of
 from visitflow.core.sql import bucket
 from visitflow.spend import permissions as spend_permissions
 from visitflow.spend.selectors import ReportFilters, report_lines, report_totals
-from visitflow.tradeshows.models import BoothVisit, InvitationStatus, LeadStatus, TradeShow
+from visitflow.tradeshows.models import BoothVisit, LeadStatus, TradeShow
 from visitflow.tradeshows.selectors import tradeshow_list_for_user
 from visitflow.tradeshows.selectors_invitations import invitation_scope_for_user
-from visitflow.tradeshows.selectors_leads import lead_scope_for_user
+from visitflow.tradeshows.selectors_leads import invitation_counts, lead_scope_for_user
 from visitflow.visits.forms_scope import scope_query
 from visitflow.visits.models import (
     FollowUp,
@@ -399,15 +399,7 @@ def show_funnels(user: User, scope: ScopeFilters) -> list[ShowFunnel]:
     )
     invited: dict[int, dict[str, Any]] = {
         item["show"]: dict(item)
-        for item in invitations.values("show")
-        .annotate(
-            invited=Count("pk"),
-            confirmed=Count(
-                "pk", filter=Q(status__in=[InvitationStatus.CONFIRMED, InvitationStatus.CAME])
-            ),
-            came=Count("pk", filter=Q(status=InvitationStatus.CAME)),
-        )
-        .order_by()
+        for item in invitations.values("show").annotate(**invitation_counts()).order_by()
     }
     led: dict[int, dict[str, Any]] = {
         item["show"]: dict(item)

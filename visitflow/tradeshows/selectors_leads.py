@@ -3,6 +3,7 @@ else sees the leads whose salesperson's customers they see (customer_scope_q on
 `owner`, a field leads share with customers)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -86,6 +87,18 @@ class FunnelRow:
     deals: int = 0
 
 
+def invitation_counts() -> dict[str, Count]:
+    """The invitation stages of a funnel, to annotate grouped invitations with. Confirmed
+    counts those who said they would come and those who came."""
+    return {
+        "invited": Count("pk"),
+        "confirmed": Count(
+            "pk", filter=Q(status__in=[InvitationStatus.CONFIRMED, InvitationStatus.CAME])
+        ),
+        "came": Count("pk", filter=Q(status=InvitationStatus.CAME)),
+    }
+
+
 def show_funnel(user: User, show: TradeShow) -> list[FunnelRow]:
     """SOP 5.3.5 per salesperson: invited → confirmed → came → leads → called → visit →
     deal. Confirmed counts those who said they would come and those who came; visits and
@@ -104,18 +117,13 @@ def show_funnel(user: User, show: TradeShow) -> list[FunnelRow]:
         invitation_scope_for_user(user)
         .filter(show=show)
         .values("owner")
-        .annotate(
-            invited=Count("pk"),
-            confirmed=Count(
-                "pk", filter=Q(status__in=[InvitationStatus.CONFIRMED, InvitationStatus.CAME])
-            ),
-            came=Count("pk", filter=Q(status=InvitationStatus.CAME)),
-        )
+        .annotate(**invitation_counts())
         .order_by()
     )
     for item in invitations:
-        r = row(item["owner"])
-        r.invited, r.confirmed, r.came = item["invited"], item["confirmed"], item["came"]
+        counts: dict[str, Any] = dict(item)
+        r = row(counts["owner"])
+        r.invited, r.confirmed, r.came = counts["invited"], counts["confirmed"], counts["came"]
     leads = (
         lead_scope_for_user(user, show)
         .exclude(status=LeadStatus.MERGED)
