@@ -100,3 +100,42 @@ def test_a_salesperson_on_a_phone(new_page: Any, org: dict) -> None:
     expect(page.locator("select[name=host]")).to_have_count(0)
     assert page_scroll_width(page) <= 400
     screenshot(page, "reports-dashboard-phone")
+
+
+WIDTHS = (992, 1200, 1280, 1400, 1600)
+
+
+def _cut_off(page: Page) -> list[int]:
+    """The window widths at which the user menu (the last thing in the navigation) is
+    pushed outside the window, or the navigation takes two lines."""
+    cut = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        menu = page.get_by_test_id("user-menu").bounding_box()
+        height = page.locator(".vf-navbar").bounding_box()["height"]
+        if menu["x"] + menu["width"] > width or height >= 70:
+            cut.append(width)
+    return cut
+
+
+@pytest.mark.parametrize("who", ["east_manager", "admin", "director"])
+def test_the_navigation_keeps_to_one_line_with_the_dashboard(
+    page: Page, org: dict, who: str
+) -> None:
+    """The dashboard's link made the navigation longer: from the narrowest desktop width
+    (992 px) up, it keeps to one line and nothing is cut off, in Chinese and English."""
+    page.set_viewport_size({"width": 992, "height": 800})
+    log_in(page, org[who])
+    page.goto("/reports/")
+    assert _cut_off(page) == []
+    page.set_viewport_size({"width": 992, "height": 800})
+    screenshot(page, f"navbar-992-{who}-zh")
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert _cut_off(page) == []
+    page.set_viewport_size({"width": 992, "height": 800})
+    screenshot(page, f"navbar-992-{who}")
+    if who == "admin":  # the sections opened now and then are under "More"
+        page.get_by_test_id("nav-more").click()
+        expect(page.get_by_role("link", name="Administration")).to_be_visible()

@@ -22,6 +22,11 @@ class NavItem:
     icon: str
 
 
+# Sections people open now and then: under "More", so that every role's navigation keeps
+# to one line from 992 px, in English too.
+SECONDARY = frozenset({"absences", "cover_needed", "meetings", "resources", "admin"})
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The navigation a person's role gives them; nothing they could not open."""
     user = getattr(request, "user", None)
@@ -94,4 +99,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         current = "resources"
     elif match and match.namespace == "logistics" and match.url_name == "meeting_mine":
         current = "meetings"
-    return {"nav_items": items, "nav_current": current}
+    return {
+        "nav_items": [item for item in items if item.key not in SECONDARY],
+        "nav_more": [item for item in items if item.key in SECONDARY],
+        "nav_current": current,
+        "nav_more_current": current in SECONDARY,
+    }
