@@ -140,6 +140,9 @@ owners = [
 for owner in owners:
     WebhookEndpoint.objects.create(kind="wecom", url=url, user=owner, is_active=True)
     NotificationPreference.objects.create(user=owner, kind="follow_up_due", personal_webhook=True)
+    # The day's digest (due at 08:00 China time) stays in the app: the receiver counts
+    # the follow-up reminders alone, whatever the time of day the run starts.
+    NotificationPreference.objects.create(user=owner, kind="daily_digest")
 level = CustomerLevel.objects.order_by("id").first()
 customers = Customer.objects.bulk_create(
     [Customer(name=f"压测客户{{i}}", owner=owners[i % people], level=level) for i in range(count)],
