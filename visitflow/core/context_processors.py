@@ -10,7 +10,7 @@ from visitflow.accounts.roles import is_admin, role_of
 from visitflow.customers.permissions import can_list_customers
 from visitflow.logistics.permissions import can_manage_resources
 from visitflow.logistics.selectors_board import can_view_board, can_view_my_trips
-from visitflow.reports.permissions import can_view_quality_report as can_view_dashboard
+from visitflow.reports.permissions import can_view_dashboard
 from visitflow.tradeshows.permissions import can_list_shows
 
 

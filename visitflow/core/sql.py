@@ -12,7 +12,7 @@ These do the same in the database's own code:
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any
 
@@ -20,6 +20,16 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, DateField, Func, IntegerField, Value, When
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a day in the current time zone: a boundary for bucket()."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def next_month(first: date) -> date:
+    """The first day of the month after the one `first` is in."""
+    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
 
 
 def bucket(field: str, boundaries: Sequence[datetime]) -> Case:

@@ -6,7 +6,7 @@ lists apply the same scope (visitflow.visits.selectors.ScopeFilters) to the same
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
-from visitflow.core.sql import bucket
+from visitflow.core.sql import bucket, local_midnight, next_month
+from visitflow.reports.selectors import RETURN_CALL_STEP
 from visitflow.spend import permissions as spend_permissions
 from visitflow.spend.selectors import ReportFilters, report_lines, report_totals
 from visitflow.tradeshows.models import BoothVisit, LeadStatus, TradeShow
@@ -39,6 +40,7 @@ from visitflow.visits.selectors import (
     FOLLOW_UP_GROUPS,
     STEP_OUTCOMES,
     ScopeFilters,
+    feedback_list_for_user,
     follow_up_group_q,
     follow_up_list_for_user,
     step_counted_q,
@@ -46,7 +48,6 @@ from visitflow.visits.selectors import (
     visit_base_qs_for_user,
 )
 
-RETURN_CALL_STEP = "return_call"  # SOP 5.1: the call once the visitors are home
 MAX_SHOWS = 6  # trade-show funnels: the latest shows of the period
 
 
@@ -70,23 +71,11 @@ def _average(total: int | None, count: int) -> Decimal | None:
     return (Decimal(total or 0) / count).quantize(Decimal("0.01")) if count else None
 
 
-def _midnight(day: date) -> datetime:
-    """The start of a day in the current time zone."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
 def _month_end(first: date) -> date:
-    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return next_month(first) - timedelta(days=1)
 
 
 # --- Scope -----------------------------------------------------------------------------
-
-
-def can_view_dashboard(user: User) -> bool:
-    from visitflow.reports.permissions import can_view_quality_report
-
-    return can_view_quality_report(user)
 
 
 def dashboard_level(user: User) -> str:
@@ -131,7 +120,7 @@ def visits_by_week(visits: QuerySet[Visit], scope: ScopeFilters) -> WeeksChart:
     while week <= scope.end:
         weeks.append(week)
         week += timedelta(days=7)
-    boundaries = [_midnight(day) for day in [*weeks, week]]
+    boundaries = [local_midnight(day) for day in [*weeks, week]]
     counts: dict[tuple[date, str], int] = {}
     grouped = (
         visits.annotate(w=bucket("starts_at", boundaries))
@@ -235,7 +224,7 @@ def _months(scope: ScopeFilters) -> list[date]:
     months = []
     while month <= scope.end:
         months.append(month)
-        month = _month_end(month) + timedelta(days=1)
+        month = next_month(month)
     return months
 
 
@@ -244,10 +233,8 @@ def return_calls_by_month(
 ) -> list[MonthRow]:
     """Calls made within their due day (DAY_OUTCOMES), by the month of the visit; the
     customers' scores by the month of the call."""
-    from visitflow.visits.selectors import feedback_list_for_user
-
     months = _months(scope)
-    boundaries = [_midnight(m) for m in [*months, _month_end(months[-1]) + timedelta(days=1)]]
+    boundaries = [local_midnight(m) for m in [*months, next_month(months[-1])]]
     calls = (
         VisitStep.objects.filter(
             visit__in=visits.exclude(status=VisitStatus.CANCELLED).values("pk"),

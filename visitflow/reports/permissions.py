@@ -13,3 +13,7 @@ QUALITY_ROLES = frozenset(
 
 def can_view_quality_report(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and role_of(user) in QUALITY_ROLES
+
+
+# The dashboard (issue 9) has the same audience: each sees their own, team's or company's.
+can_view_dashboard = can_view_quality_report

@@ -4,7 +4,7 @@ on time, the customers' feedback, requests still open. Counted in the database: 
 grouped query per measure, whatever the number of visits."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
-from visitflow.core.sql import bucket
+from visitflow.core.sql import bucket, local_midnight, next_month
 from visitflow.visits.models import (
     OPEN_REQUEST_STATES,
     ReturnCall,
@@ -107,11 +107,7 @@ class QualityReport:
 def visits_for_report(user: User, filters: QualityFilters) -> QuerySet[Visit]:
     """Visits that count: not cancelled, arriving within the months, of hosts the user
     may judge (a salesperson their own, a manager their team's, leaders everyone's)."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(filters.start, time.min, tzinfo=tz)
-    last = filters.end
-    following = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    end = datetime.combine(following, time.min, tzinfo=tz)
+    start, end = local_midnight(filters.start), local_midnight(next_month(filters.end))
     qs = Visit.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
         status=VisitStatus.CANCELLED
     )
@@ -127,19 +123,13 @@ def visits_for_report(user: User, filters: QualityFilters) -> QuerySet[Visit]:
     return qs
 
 
-def _next_month(first: date) -> date:
-    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-
-
 def quality_report(user: User, filters: QualityFilters) -> QualityReport:
     visits = visits_for_report(user, filters)
     # Months numbered by plain comparisons in the database (visitflow.core.sql.bucket).
     months = [filters.start]
     while months[-1] < filters.end:
-        months.append(_next_month(months[-1]))
-    tz = timezone.get_current_timezone()
-    boundaries = [datetime.combine(m, time.min, tzinfo=tz) for m in months]
-    boundaries.append(datetime.combine(_next_month(months[-1]), time.min, tzinfo=tz))
+        months.append(next_month(months[-1]))
+    boundaries = [local_midnight(m) for m in [*months, next_month(months[-1])]]
     month = bucket("visit__starts_at", boundaries)
     now = timezone.now()
     rows: dict[tuple[int, date], QualityRow] = {}

@@ -13,16 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visitflow.accounts.models import Role, Team, User
-from visitflow.accounts.roles import is_admin, role_of
 from visitflow.core.http import AuthenticatedHttpRequest
 from visitflow.reports.charts import conversion_labels, dashboard_charts, follow_up_labels
 from visitflow.reports.columns import QUALITY_COLUMNS
-from visitflow.reports.dashboard import can_view_dashboard, dashboard_level
 from visitflow.reports.dashboard import dashboard as build_dashboard
+from visitflow.reports.dashboard import dashboard_level
 from visitflow.reports.documents import quality_pdf
 from visitflow.reports.exports import export_response, requested_format
 from visitflow.reports.forms import QualityFilterForm
-from visitflow.reports.permissions import can_view_quality_report
+from visitflow.reports.permissions import can_view_dashboard, can_view_quality_report
 from visitflow.reports.selectors import QualityFilters, quality_report
 from visitflow.visits.forms_scope import ScopeForm, scope_query
 
@@ -30,10 +29,10 @@ DEFAULT_MONTHS = 3
 
 
 def _teams_for(user: User) -> QuerySet[Team]:
-    role = role_of(user)
-    if is_admin(user) or role in (Role.DIRECTOR, Role.GENERAL_MANAGER):
+    level = dashboard_level(user)
+    if level == "company":
         return Team.objects.order_by("name")
-    if role == Role.SALES_MANAGER:
+    if level == "team":
         return Team.objects.filter(manager=user).order_by("name")
     return Team.objects.none()
 

@@ -13,16 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from visitflow.accounts.models import Team, User
 from visitflow.customers.models import CustomerLevel
+from visitflow.visits.forms import DATE_WIDGET, PersonChoiceField
 from visitflow.visits.selectors import ScopeFilters
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCOPE_FIELDS = ("start", "end", "team", "host", "level")
 MAX_SCOPE_DAYS = 731  # two years: the week-by-week chart stays readable
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
 
 
 class ScopeForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -14,7 +14,7 @@ from django.utils.tree import Node
 
 from visitflow.accounts.models import Role, User
 from visitflow.accounts.roles import is_admin, role_of
-from visitflow.core.sql import LocalDate
+from visitflow.core.sql import LocalDate, local_midnight
 from visitflow.customers.permissions import can_list_customers
 from visitflow.customers.selectors import customer_scope_q
 from visitflow.visits.models import (
@@ -117,9 +117,8 @@ def visit_base_qs_for_user(user: User) -> QuerySet[Visit]:
 
 def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     """[start 00:00, the day after end 00:00) in the current time zone."""
-    tz = timezone.get_current_timezone()
-    low = datetime.combine(start, time.min, tzinfo=tz) if start else None
-    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
+    low = local_midnight(start) if start else None
+    high = local_midnight(end + timedelta(days=1)) if end else None
     return low, high
 
 
@@ -186,8 +185,7 @@ DAY_OUTCOMES = ("day_on_time", "day_late", "day_overdue")
 
 
 def _start_of_day(now: datetime) -> datetime:
-    tz = timezone.get_current_timezone()
-    return datetime.combine(timezone.localdate(now), time.min, tzinfo=tz)
+    return local_midnight(timezone.localdate(now))
 
 
 def step_outcome_q(outcome: str, now: datetime) -> Q:
